@@ -64,7 +64,7 @@ namespace PostHogRunbook.Lab
     {
         static readonly IReadOnlyDictionary<string, double> NoErrors = new Dictionary<string, double>();
 
-        static IReadOnlyDictionary<string, double> Errors(string status, double perSecond) =>
+        static Dictionary<string, double> Errors(string status, double perSecond) =>
             new Dictionary<string, double> { [status] = perSecond };
 
         public static readonly IReadOnlyList<LabScenario> All = new[]
