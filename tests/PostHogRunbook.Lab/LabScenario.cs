@@ -18,6 +18,7 @@ namespace PostHogRunbook.Lab
         MalformedJson,       // 200 application/json that does not parse
         ServerError,         // 502 with an HTML body
         Hang,                // accepts, never answers
+        NovelValues,         // a US incident in values no client knows (an impact, a component status, an indicator)
     }
 
     public enum PostHogApiBehaviour
@@ -85,6 +86,7 @@ namespace PostHogRunbook.Lab
             new LabScenario("infra-down", "Our own integration crash-loops; PostHog is fine.", StatusPageBehaviour.Operational, PostHogApiBehaviour.Ok, AppHealthBehaviour.AppDown, NoErrors, 0, new KubernetesBehaviour(PodBehaviour.CrashLoopBackOff, AvailableReplicas: 0)),
             new LabScenario("oom", "Our integration is OOMKilled, one replica left.", StatusPageBehaviour.Operational, PostHogApiBehaviour.Ok, AppHealthBehaviour.Ok, NoErrors, 20, new KubernetesBehaviour(PodBehaviour.OOMKilled, AvailableReplicas: 1)),
             new LabScenario("rollout-stuck", "Everything works, but a new rollout never progresses.", StatusPageBehaviour.Operational, PostHogApiBehaviour.Ok, AppHealthBehaviour.Ok, NoErrors, 20, new KubernetesBehaviour(RolloutStuck: true)),
+            new LabScenario("novel-values", "The status page uses values no client knows yet; everything else works.", StatusPageBehaviour.NovelValues, PostHogApiBehaviour.Ok, AppHealthBehaviour.Ok, NoErrors, 20, new KubernetesBehaviour()),
             new LabScenario("rbac-read-only", "Everything works; the lab's user may read but not write.", StatusPageBehaviour.Operational, PostHogApiBehaviour.Ok, AppHealthBehaviour.Ok, NoErrors, 20, new KubernetesBehaviour(ReadOnly: true)),
         };
 
