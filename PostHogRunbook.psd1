@@ -1,0 +1,32 @@
+#
+# Module manifest for PostHogRunbook.
+# ModuleVersion is stamped by build.ps1 from Directory.Build.props (the one version source) into the
+# packaged copy under out/; edit the version there, not here.
+#
+@{
+    RootModule             = 'PostHogRunbook.dll'
+    ModuleVersion          = '0.0.0'
+    CompatiblePSEditions   = @('Core')
+    GUID                   = '5d0f3a8e-6a1b-4c47-9e7e-2b8f1f0c9a31'
+    Author                 = 'PostHogRunbook contributors'
+    CompanyName            = 'PostHogRunbook'
+    Copyright              = '(c) PostHogRunbook contributors. MIT licence.'
+    Description            = 'The PostHog incident runbook as PowerShell cmdlets: read PostHog''s status page, triage every signal at once, walk the decision tree to a category and a P1-P4 severity, apply the remediation safely, keep an incident journal, and export the evidence.'
+    PowerShellVersion      = '7.4'
+    RequiredAssemblies     = @('PostHogRunbook.Model.dll')
+    FormatsToProcess       = @('PostHogRunbook.Format.ps1xml')
+    CmdletsToExport        = @(
+        'Get-PostHogStatus'
+    )
+    FunctionsToExport      = @()
+    AliasesToExport        = @()
+    VariablesToExport      = @()
+    PrivateData            = @{
+        PSData = @{
+            Tags         = @('PostHog', 'SRE', 'Kubernetes', 'Incident', 'Runbook', 'Observability', 'PSEdition_Core', 'Linux', 'MacOS', 'Windows')
+            LicenseUri   = 'https://github.com/posthog-runbook/PostHogRunbook/blob/main/LICENSE'
+            ProjectUri   = 'https://github.com/posthog-runbook/PostHogRunbook'
+            ReleaseNotes = 'First release: Get-PostHogStatus reads both generations of PostHog''s status page (incident.io and Statuspage v2), filtered to the integration''s region.'
+        }
+    }
+}

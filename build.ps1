@@ -1,0 +1,195 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+    Builds, packages, tests, demonstrates and benchmarks PostHogRunbook.
+.DESCRIPTION
+    Build    compiles the solution (module, engine, lab, tests) in Release.
+    Package  assembles out/PostHogRunbook/<version>/ from an allow-list (fails on a missing file).
+    Test     Build, xunit, Package, then Pester in a fresh pwsh against the package; prints
+             'N passed, N failed, N skipped' for both together and exits non-zero on any failure.
+    Demo     Build, Package, start the lab, run the runbook pipeline against it, stop the lab.
+    Bench    Build, Package, measure the performance goals, write bench/RESULTS.md.
+    Clean    removes out/ and every bin/ and obj/.
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh ./build.ps1 Test
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('Build', 'Package', 'Test', 'Demo', 'Bench', 'Clean')]
+    [string] $Task = 'Build',
+
+    # Demo only: the lab scenario to run the pipeline against.
+    [string] $Scenario = 'us-outage',
+
+    # Test only: run only the Pester files whose name matches (e.g. 'Status').
+    [string] $PesterFilter = '*'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+$root = $PSScriptRoot
+$configuration = 'Release'
+$outRoot = Join-Path $root 'out'
+
+function Get-ModuleVersion {
+    [xml] $props = Get-Content -Raw (Join-Path $root 'Directory.Build.props')
+    $version = @($props.Project.PropertyGroup | ForEach-Object { $_.ModuleVersion } | Where-Object { $_ })[0]
+    if (-not $version) { throw 'Directory.Build.props has no ModuleVersion.' }
+    $version
+}
+
+function Get-NuGetPackageRoot {
+    if ($env:NUGET_PACKAGES) { return $env:NUGET_PACKAGES }
+    $line = & dotnet nuget locals global-packages --list
+    ($line -replace '^global-packages:\s*', '').Trim()
+}
+
+function Invoke-Dotnet {
+    param([Parameter(ValueFromRemainingArguments)] [string[]] $Arguments)
+    & dotnet @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "dotnet $($Arguments -join ' ') failed with exit code $LASTEXITCODE." }
+}
+
+function Invoke-Build {
+    Write-Host '== Build' -ForegroundColor Cyan
+    Invoke-Dotnet build (Join-Path $root 'PostHogRunbook.sln') -c $configuration --nologo -v minimal
+}
+
+function Invoke-Package {
+    Write-Host '== Package' -ForegroundColor Cyan
+    $version = Get-ModuleVersion
+    $binary = Join-Path $root "src/PostHogRunbook/bin/$configuration/net8.0"
+    $source = Join-Path $root 'src/PostHogRunbook'
+    $target = Join-Path $outRoot "PostHogRunbook/$version"
+    if (Test-Path $target) { Remove-Item -Recurse -Force $target }
+
+    # The allow-list: exactly what ships, from where. A missing file fails the build.
+    $files = [ordered]@{
+        'PostHogRunbook.dll'                 = Join-Path $binary 'PostHogRunbook.dll'
+        'PostHogRunbook.Model.dll'           = Join-Path $binary 'PostHogRunbook.Model.dll'
+        'PostHogRunbook.Format.ps1xml'       = Join-Path $source 'Formats/PostHogRunbook.Format.ps1xml'
+        'LICENSE'                            = Join-Path $root 'LICENSE'
+        'en-US/about_PostHogRunbook.help.txt' = Join-Path $source 'en-US/about_PostHogRunbook.help.txt'
+        'Dependencies/PostHogRunbook.Engine.dll' = Join-Path $binary 'PostHogRunbook.Engine.dll'
+        'Dependencies/KubernetesClient.dll'  = Join-Path $binary 'KubernetesClient.dll'
+        'Dependencies/YamlDotNet.dll'        = Join-Path $binary 'YamlDotNet.dll'
+        'Dependencies/Fractions.dll'         = Join-Path $binary 'Fractions.dll'
+    }
+    foreach ($entry in $files.GetEnumerator()) {
+        if (-not (Test-Path -LiteralPath $entry.Value -PathType Leaf)) {
+            throw "Package: '$($entry.Value)' is missing (for $($entry.Key)). Run the Build task first."
+        }
+        $destination = Join-Path $target $entry.Key
+        New-Item -ItemType Directory -Force -Path (Split-Path $destination) | Out-Null
+        Copy-Item -LiteralPath $entry.Value -Destination $destination
+    }
+
+    # The one version source is Directory.Build.props: stamp it into the packaged manifest.
+    $manifest = Get-Content -Raw (Join-Path $root 'PostHogRunbook.psd1')
+    $stamped = $manifest -replace "(?m)^(\s*ModuleVersion\s*=\s*)'[^']*'", "`${1}'$version'"
+    if ($stamped -eq $manifest -and $manifest -notmatch "ModuleVersion\s*=\s*'$([regex]::Escape($version))'") {
+        throw 'Package: could not stamp ModuleVersion into the manifest.'
+    }
+    Set-Content -LiteralPath (Join-Path $target 'PostHogRunbook.psd1') -Value $stamped -NoNewline -Encoding utf8
+
+    # MAML help, generated from Help/*.help.psd1 and the cmdlets' own parameter metadata (a child pwsh
+    # imports the staged module, so this session never loads the dlls it just copied).
+    $helpFile = Join-Path $target 'en-US/PostHogRunbook.dll-Help.xml'
+    & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $source 'Help/Build-MamlHelp.ps1') `
+        -ModuleManifest (Join-Path $target 'PostHogRunbook.psd1') -OutputPath $helpFile
+    if ($LASTEXITCODE -ne 0 -or -not (Test-Path $helpFile)) { throw 'Package: writing the MAML help failed.' }
+    Write-Host "Packaged $target"
+    $target
+}
+
+function Read-TrxCounts([string] $path) {
+    [xml] $trx = Get-Content -Raw $path
+    $counters = $trx.TestRun.ResultSummary.Counters
+    [pscustomobject]@{
+        Passed  = [int] $counters.passed
+        Failed  = [int] $counters.failed + [int] $counters.error + [int] $counters.timeout + [int] $counters.aborted
+        Skipped = [int] $counters.notExecuted
+    }
+}
+
+function Invoke-XunitTests {
+    Write-Host '== xunit' -ForegroundColor Cyan
+    $results = Join-Path $outRoot 'test-results'
+    New-Item -ItemType Directory -Force -Path $results | Out-Null
+    $trx = Join-Path $results 'engine.trx'
+    Remove-Item -Force -ErrorAction Ignore $trx
+    & dotnet test (Join-Path $root 'tests/PostHogRunbook.Engine.Tests') -c $configuration --no-build --nologo `
+        --logger 'console;verbosity=normal' --logger "trx;LogFileName=$trx" --results-directory $results
+    $exit = $LASTEXITCODE
+    if (-not (Test-Path $trx)) {
+        Write-Host "xunit produced no results (exit code $exit)." -ForegroundColor Red
+        return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 }
+    }
+    $counts = Read-TrxCounts $trx
+    if ($exit -ne 0 -and $counts.Failed -eq 0) { $counts.Failed = 1 }
+    $counts
+}
+
+function Invoke-PesterTests([string] $modulePath) {
+    Write-Host '== Pester (fresh pwsh, packaged module)' -ForegroundColor Cyan
+    $summary = Join-Path $outRoot 'test-results/pester-summary.json'
+    Remove-Item -Force -ErrorAction Ignore $summary
+    $pester = Join-Path (Get-NuGetPackageRoot) 'pester/6.2.0/tools/Pester.psd1'
+    if (-not (Test-Path $pester)) { throw "Pester 6.2.0 is not restored at $pester (the Build task restores it)." }
+    & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tests/pester/Invoke-PesterSuite.ps1') `
+        -ModuleManifest (Join-Path $modulePath 'PostHogRunbook.psd1') -PesterManifest $pester -SummaryPath $summary -Filter $PesterFilter
+    $exit = $LASTEXITCODE
+    if (-not (Test-Path $summary)) {
+        Write-Host "Pester produced no summary (exit code $exit)." -ForegroundColor Red
+        return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 }
+    }
+    Get-Content -Raw $summary | ConvertFrom-Json
+}
+
+switch ($Task) {
+    'Clean' {
+        Remove-Item -Recurse -Force -ErrorAction Ignore $outRoot
+        Get-ChildItem -Path (Join-Path $root 'src'), (Join-Path $root 'tests') -Directory -Recurse -Include bin, obj |
+            Remove-Item -Recurse -Force
+        Write-Host 'Clean.'
+    }
+    'Build' { Invoke-Build }
+    'Package' { Invoke-Build; Invoke-Package | Out-Null }
+    'Test' {
+        $xunit = $null; $pester = $null
+        try {
+            Invoke-Build
+            $xunit = Invoke-XunitTests
+            $modulePath = Invoke-Package
+            $pester = Invoke-PesterTests $modulePath
+        }
+        catch {
+            Write-Host "Test task failed: $_" -ForegroundColor Red
+            if (-not $xunit) { $xunit = [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
+            if (-not $pester) { $pester = [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
+        }
+        $passed = $xunit.Passed + $pester.Passed
+        $failed = $xunit.Failed + $pester.Failed
+        $skipped = $xunit.Skipped + $pester.Skipped
+        Write-Host ("xunit: {0} passed, {1} failed, {2} skipped; Pester: {3} passed, {4} failed, {5} skipped" -f `
+                $xunit.Passed, $xunit.Failed, $xunit.Skipped, $pester.Passed, $pester.Failed, $pester.Skipped)
+        Write-Host "$passed passed, $failed failed, $skipped skipped"
+        if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
+        exit 0
+    }
+    'Demo' {
+        Invoke-Build
+        $modulePath = Invoke-Package
+        & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tests/demo/Invoke-Demo.ps1') `
+            -ModuleManifest (Join-Path $modulePath 'PostHogRunbook.psd1') -Scenario $Scenario
+        exit $LASTEXITCODE
+    }
+    'Bench' {
+        Invoke-Build
+        $modulePath = Invoke-Package
+        & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'bench/Invoke-Bench.ps1') `
+            -ModuleManifest (Join-Path $modulePath 'PostHogRunbook.psd1') -ResultsPath (Join-Path $root 'bench/RESULTS.md')
+        exit $LASTEXITCODE
+    }
+}

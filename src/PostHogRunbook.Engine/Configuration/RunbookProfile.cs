@@ -1,0 +1,210 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+using PostHogRunbook.Model;
+
+namespace PostHogRunbook.Engine.Configuration
+{
+    /// <summary>
+    /// The runbook profile: each setting from, in order, the cmdlet's parameter, the session
+    /// (Set-PostHogRunbookConfig), a JSON config file, the environment, the runbook's default.
+    /// </summary>
+    public sealed class RunbookProfile
+    {
+        /// <summary>Session settings: one process, shared by its runspaces.</summary>
+        static readonly ConcurrentDictionary<string, string> Session = new(StringComparer.OrdinalIgnoreCase);
+
+        readonly Dictionary<string, (string? Value, SettingSource Source)> values = new(StringComparer.OrdinalIgnoreCase);
+
+        RunbookProfile(string? configPath)
+        {
+            ConfigPath = configPath;
+        }
+
+        /// <summary>The config file that was read, if any.</summary>
+        public string? ConfigPath { get; }
+
+        public static void SetSession(string name, string? value)
+        {
+            if (value == null)
+            {
+                Session.TryRemove(name, out _);
+            }
+            else
+            {
+                Session[name] = value;
+            }
+        }
+
+        public static void ClearSession() => Session.Clear();
+
+        /// <summary>The config file in force: -ConfigPath, then $env:POSTHOG_RUNBOOK_CONFIG, then the user's config folder.</summary>
+        public static string? LocateConfigFile(string? explicitPath)
+        {
+            if (!string.IsNullOrWhiteSpace(explicitPath))
+            {
+                if (!File.Exists(explicitPath))
+                {
+                    throw new RunbookException("ConfigFileNotFound", RunbookErrorKind.ObjectNotFound, $"The config file '{explicitPath}' does not exist.", explicitPath);
+                }
+
+                return explicitPath;
+            }
+
+            var fromEnvironment = Environment.GetEnvironmentVariable("POSTHOG_RUNBOOK_CONFIG");
+            if (!string.IsNullOrWhiteSpace(fromEnvironment))
+            {
+                if (!File.Exists(fromEnvironment))
+                {
+                    throw new RunbookException("ConfigFileNotFound", RunbookErrorKind.ObjectNotFound, $"The config file '{fromEnvironment}' named by POSTHOG_RUNBOOK_CONFIG does not exist.", fromEnvironment);
+                }
+
+                return fromEnvironment;
+            }
+
+            var userFile = DefaultUserConfigPath();
+            return File.Exists(userFile) ? userFile : null;
+        }
+
+        public static string DefaultUserConfigPath()
+            => Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.ApplicationData, Environment.SpecialFolderOption.DoNotVerify), "PostHogRunbook", "config.json");
+
+        /// <summary>Resolves every setting. <paramref name="parameters"/> holds the values the user passed (already strings).</summary>
+        public static RunbookProfile Resolve(IReadOnlyDictionary<string, string?> parameters, string? explicitConfigPath)
+        {
+            var configPath = LocateConfigFile(explicitConfigPath);
+            var profile = new RunbookProfile(configPath);
+            var file = configPath == null ? null : ReadConfigFile(configPath);
+            foreach (var setting in RunbookSetting.All)
+            {
+                profile.values[setting.Name] = ResolveOne(setting, parameters, file);
+            }
+
+            return profile;
+        }
+
+        public string? Get(RunbookSetting setting) => values.TryGetValue(setting.Name, out var entry) ? entry.Value : setting.DefaultValue;
+
+        public SettingSource SourceOf(RunbookSetting setting) => values.TryGetValue(setting.Name, out var entry) ? entry.Source : SettingSource.Unset;
+
+        public int GetInt(RunbookSetting setting, int fallback)
+            => int.TryParse(Get(setting), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : fallback;
+
+        public Uri? GetUri(RunbookSetting setting)
+        {
+            var text = Get(setting);
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                return null;
+            }
+
+            if (!Uri.TryCreate(text.Contains("://", StringComparison.Ordinal) ? text : "https://" + text, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            {
+                throw new RunbookException("InvalidSettingUrl", RunbookErrorKind.InvalidArgument, $"The setting {setting.Name} ('{text}', from {SourceOf(setting)}) is not an http(s) URL.", setting.Name);
+            }
+
+            return uri;
+        }
+
+        /// <summary>-Region wins; else the PostHog host says (us.*, eu.*); else All.</summary>
+        public PostHogRegion GetRegion()
+        {
+            var region = Get(RunbookSetting.Region);
+            if (!string.IsNullOrWhiteSpace(region))
+            {
+                if (Enum.TryParse<PostHogRegion>(region, ignoreCase: true, out var parsed))
+                {
+                    return parsed;
+                }
+
+                throw new RunbookException("InvalidRegion", RunbookErrorKind.InvalidArgument, $"The region '{region}' (from {SourceOf(RunbookSetting.Region)}) is not US, EU or All.", region);
+            }
+
+            return RegionOfHost(Get(RunbookSetting.PostHogHost));
+        }
+
+        public static PostHogRegion RegionOfHost(string? host)
+        {
+            if (string.IsNullOrWhiteSpace(host))
+            {
+                return PostHogRegion.All;
+            }
+
+            var name = Uri.TryCreate(host.Contains("://", StringComparison.Ordinal) ? host : "https://" + host, UriKind.Absolute, out var uri) ? uri.Host : host;
+            name = name.ToLowerInvariant();
+            if (name.StartsWith("us.", StringComparison.Ordinal) || name.StartsWith("us-", StringComparison.Ordinal) || name == "app.posthog.com")
+            {
+                return PostHogRegion.US;
+            }
+
+            return name.StartsWith("eu.", StringComparison.Ordinal) || name.StartsWith("eu-", StringComparison.Ordinal) ? PostHogRegion.EU : PostHogRegion.All;
+        }
+
+        static (string? Value, SettingSource Source) ResolveOne(RunbookSetting setting, IReadOnlyDictionary<string, string?> parameters, JObject? file)
+        {
+            if (parameters.TryGetValue(setting.Name, out var given) && !string.IsNullOrEmpty(given))
+            {
+                return (given, SettingSource.Parameter);
+            }
+
+            if (Session.TryGetValue(setting.Name, out var session) && !string.IsNullOrEmpty(session))
+            {
+                return (session, SettingSource.Session);
+            }
+
+            if (!setting.IsSecret && file?.GetValue(setting.Name, StringComparison.OrdinalIgnoreCase) is { } token && token.Type != JTokenType.Null)
+            {
+                return (token.ToString(), SettingSource.ConfigFile);
+            }
+
+            foreach (var name in setting.EnvironmentNames)
+            {
+                var value = Environment.GetEnvironmentVariable(name);
+                if (!string.IsNullOrEmpty(value))
+                {
+                    return (value, SettingSource.Environment);
+                }
+            }
+
+            return setting.DefaultValue == null ? (null, SettingSource.Unset) : (setting.DefaultValue, SettingSource.Default);
+        }
+
+        static JObject ReadConfigFile(string path)
+        {
+            try
+            {
+                var token = JToken.Parse(File.ReadAllText(path));
+                if (token is not JObject document)
+                {
+                    throw new RunbookException("ConfigFileInvalid", RunbookErrorKind.InvalidArgument, $"The config file '{path}' must hold one JSON object of settings.", path);
+                }
+
+                foreach (var property in document.Properties())
+                {
+                    if (RunbookSetting.Find(property.Name) is { IsSecret: true })
+                    {
+                        throw new RunbookException("ConfigFileHoldsSecret", RunbookErrorKind.InvalidArgument, $"The config file '{path}' holds {property.Name}: keys never belong in a config file. Remove it and pass the key as a SecureString parameter, with Set-PostHogRunbookConfig, or in the environment.", path);
+                    }
+                }
+
+                return document;
+            }
+            catch (JsonException ex)
+            {
+                throw new RunbookException("ConfigFileInvalid", RunbookErrorKind.InvalidArgument, $"The config file '{path}' is not valid JSON: {ex.Message}", path);
+            }
+            catch (IOException ex)
+            {
+                throw new RunbookException("ConfigFileUnreadable", RunbookErrorKind.ResourceUnavailable, $"The config file '{path}' cannot be read: {ex.Message}", path);
+            }
+            catch (UnauthorizedAccessException ex)
+            {
+                throw new RunbookException("ConfigFileUnreadable", RunbookErrorKind.PermissionDenied, $"The config file '{path}' cannot be read: {ex.Message}", path);
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace PostHogRunbook.Engine.Configuration
+{
+    /// <summary>One setting of the runbook profile: its name (= the cmdlet parameter), environment names, default.</summary>
+    public sealed class RunbookSetting
+    {
+        RunbookSetting(string name, string? defaultValue, bool isSecret, params string[] environmentNames)
+        {
+            Name = name;
+            DefaultValue = defaultValue;
+            IsSecret = isSecret;
+            EnvironmentNames = environmentNames.Length > 0 ? environmentNames : new[] { "POSTHOG_RUNBOOK_" + ToSnake(name) };
+        }
+
+        public string Name { get; }
+
+        public string? DefaultValue { get; }
+
+        /// <summary>Secrets come from parameters, the session or the environment, never from a config file.</summary>
+        public bool IsSecret { get; }
+
+        public IReadOnlyList<string> EnvironmentNames { get; }
+
+        public static readonly RunbookSetting PostHogHost = new(nameof(PostHogHost), null, false, "POSTHOG_RUNBOOK_POSTHOG_HOST", "POSTHOG_HOST");
+        public static readonly RunbookSetting Region = new(nameof(Region), null, false);
+        public static readonly RunbookSetting ProjectApiKey = new(nameof(ProjectApiKey), null, true, "POSTHOG_RUNBOOK_PROJECT_API_KEY", "POSTHOG_PROJECT_API_KEY");
+        public static readonly RunbookSetting PersonalApiKey = new(nameof(PersonalApiKey), null, true, "POSTHOG_RUNBOOK_PERSONAL_API_KEY", "POSTHOG_PERSONAL_API_KEY");
+        public static readonly RunbookSetting StatusPageUrl = new(nameof(StatusPageUrl), "https://www.posthogstatus.com", false);
+        public static readonly RunbookSetting HealthUrl = new(nameof(HealthUrl), null, false);
+        public static readonly RunbookSetting PrometheusUrl = new(nameof(PrometheusUrl), "http://localhost:9090", false);
+        public static readonly RunbookSetting KubeConfig = new(nameof(KubeConfig), null, false, "POSTHOG_RUNBOOK_KUBECONFIG", "KUBECONFIG");
+        public static readonly RunbookSetting Context = new(nameof(Context), null, false);
+        public static readonly RunbookSetting Namespace = new(nameof(Namespace), null, false);
+        public static readonly RunbookSetting Deployment = new(nameof(Deployment), "posthog-integration", false);
+        public static readonly RunbookSetting Selector = new(nameof(Selector), "app=posthog-integration", false);
+        public static readonly RunbookSetting SecretName = new(nameof(SecretName), "posthog-secrets", false);
+        public static readonly RunbookSetting SecretKey = new(nameof(SecretKey), "api-key", false);
+        public static readonly RunbookSetting TimeoutSec = new(nameof(TimeoutSec), "10", false);
+        public static readonly RunbookSetting ErrorMetric = new(nameof(ErrorMetric), "posthog_errors_total", false);
+        public static readonly RunbookSetting RequestMetric = new(nameof(RequestMetric), "posthog_requests_total", false);
+
+        public static readonly IReadOnlyList<RunbookSetting> All = new[]
+        {
+            PostHogHost, Region, ProjectApiKey, PersonalApiKey, StatusPageUrl, HealthUrl, PrometheusUrl, KubeConfig, Context,
+            Namespace, Deployment, Selector, SecretName, SecretKey, TimeoutSec, ErrorMetric, RequestMetric,
+        };
+
+        public static RunbookSetting? Find(string name)
+            => All.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
+
+        static string ToSnake(string name)
+        {
+            var builder = new System.Text.StringBuilder();
+            for (var i = 0; i < name.Length; i++)
+            {
+                if (i > 0 && char.IsUpper(name[i]) && !char.IsUpper(name[i - 1]))
+                {
+                    builder.Append('_');
+                }
+
+                builder.Append(char.ToUpperInvariant(name[i]));
+            }
+
+            return builder.ToString();
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using PostHogRunbook.Model;
+
+namespace PostHogRunbook.Infrastructure
+{
+    /// <summary>
+    /// The cmdlets' common ground: a cancellation source that Ctrl+C (StopProcessing) trips, a plain blocking
+    /// wait on engine tasks (no marshalling back to this thread), and engine failures as ErrorRecords.
+    /// </summary>
+    public abstract class RunbookCmdlet : PSCmdlet, IDisposable
+    {
+        readonly CancellationTokenSource stopping = new();
+        bool disposed;
+
+        protected CancellationToken StopToken => stopping.Token;
+
+        /// <summary>Parameters the user actually bound, as strings, for the profile resolver.</summary>
+        protected Dictionary<string, string?> BoundProfileParameters()
+        {
+            var bound = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+            foreach (var entry in MyInvocation.BoundParameters)
+            {
+                bound[entry.Key] = entry.Value switch
+                {
+                    null => null,
+                    string[] many => string.Join(",", many),
+                    IFormattable formattable => formattable.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+                    _ => entry.Value.ToString(),
+                };
+            }
+
+            return bound;
+        }
+
+        protected override void StopProcessing()
+        {
+            stopping.Cancel();
+            base.StopProcessing();
+        }
+
+        /// <summary>Runs engine work to completion on the thread pool and waits for it here, cancellably.</summary>
+        protected T Await<T>(Func<CancellationToken, Task<T>> work)
+        {
+            return Task.Run(() => work(StopToken), StopToken).GetAwaiter().GetResult();
+        }
+
+        /// <summary>Terminating: a failure the whole command cannot continue past.</summary>
+        protected void Fail(RunbookException exception) => ThrowTerminatingError(ErrorRecords.From(exception));
+
+        /// <summary>
+        /// Runs the body and maps failures: RunbookException to its stable id, Ctrl+C to a quiet stop.
+        /// </summary>
+        protected void Guard(Action body)
+        {
+            try
+            {
+                body();
+            }
+            catch (RunbookException ex)
+            {
+                Fail(ex);
+            }
+            catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+        }
+
+        public void Dispose()
+        {
+            Dispose(true);
+            GC.SuppressFinalize(this);
+        }
+
+        protected virtual void Dispose(bool disposing)
+        {
+            if (!disposed && disposing)
+            {
+                stopping.Dispose();
+            }
+
+            disposed = true;
+        }
+    }
+}

@@ -1,0 +1,87 @@
+<#
+    Starts and stops the lab (tests/PostHogRunbook.Lab) for Pester files and the demo.
+    The lab is told to exit when its stdin closes, so a test run that dies leaves no lab behind.
+#>
+Set-StrictMode -Version 3.0
+
+$script:RepositoryRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+
+function Get-PostHogLabAssembly {
+    if ($env:POSTHOGRUNBOOK_LAB_DLL) { return $env:POSTHOGRUNBOOK_LAB_DLL }
+    $path = Join-Path $script:RepositoryRoot 'tests/PostHogRunbook.Lab/bin/Release/net10.0/PostHogRunbook.Lab.dll'
+    if (-not (Test-Path $path)) { throw "The lab is not built at $path: run ./build.ps1 Build first." }
+    $path
+}
+
+function Start-PostHogLab {
+    <#
+    .SYNOPSIS
+        Starts the lab with a scenario and returns its endpoints (the lab's JSON line) plus the process.
+    #>
+    [CmdletBinding()]
+    param(
+        [string] $Scenario = 'healthy',
+        [int] $LatencyMs = 0,
+        [int] $Pods = 3,
+        [long] $LogBytesPerPod = 0,
+        [int] $StartTimeoutSec = 60
+    )
+    $stateDirectory = Join-Path ([IO.Path]::GetTempPath()) ("posthog-lab-" + [guid]::NewGuid().ToString('n').Substring(0, 8))
+    New-Item -ItemType Directory -Path $stateDirectory | Out-Null
+    $start = [Diagnostics.ProcessStartInfo]::new('dotnet')
+    foreach ($argument in @((Get-PostHogLabAssembly), '--scenario', $Scenario, '--latency-ms', $LatencyMs, '--pods', $Pods,
+            '--log-bytes-per-pod', $LogBytesPerPod, '--state-dir', $stateDirectory, '--exit-on-stdin-eof')) {
+        $start.ArgumentList.Add([string] $argument)
+    }
+    $start.UseShellExecute = $false
+    $start.RedirectStandardInput = $true
+    $start.RedirectStandardOutput = $true
+    $process = [Diagnostics.Process]::Start($start)
+    $lineTask = $process.StandardOutput.ReadLineAsync()
+    if (-not $lineTask.Wait([TimeSpan]::FromSeconds($StartTimeoutSec)) -or -not $lineTask.Result) {
+        if (-not $process.HasExited) { $process.Kill($true) }
+        throw "The lab did not print its endpoints within $StartTimeoutSec s (exit: $($process.HasExited))."
+    }
+    $lab = $lineTask.Result | ConvertFrom-Json
+    $lab | Add-Member -NotePropertyName Process -NotePropertyValue $process
+    $lab | Add-Member -NotePropertyName StateDirectory -NotePropertyValue $stateDirectory
+    $lab
+}
+
+function Stop-PostHogLab {
+    [CmdletBinding()]
+    param([Parameter(ValueFromPipeline)] $Lab)
+    process {
+        if (-not $Lab) { return }
+        $process = $Lab.Process
+        if (-not $process.HasExited) {
+            try { $process.StandardInput.Close() } catch { Write-Verbose "stdin already closed: $_" }
+            if (-not $process.WaitForExit(10000)) { $process.Kill($true); $process.WaitForExit(5000) | Out-Null }
+        }
+        Remove-Item -Recurse -Force -ErrorAction Ignore $Lab.StateDirectory
+    }
+}
+
+function Set-PostHogLabScenario {
+    param([Parameter(Mandatory)] $Lab, [Parameter(Mandatory)] [string] $Scenario)
+    Invoke-RestMethod -Method Put -Uri "$($Lab.control)/_lab/scenario/$Scenario" | Out-Null
+}
+
+function Set-PostHogLabLatency {
+    param([Parameter(Mandatory)] $Lab, [Parameter(Mandatory)] [int] $Milliseconds)
+    Invoke-RestMethod -Method Put -Uri "$($Lab.control)/_lab/latency/$Milliseconds" | Out-Null
+}
+
+function Get-PostHogLabRequest {
+    param([Parameter(Mandatory)] $Lab, [string] $Part)
+    $records = @(Invoke-RestMethod -Uri "$($Lab.control)/_lab/requests")
+    if ($Part) { $records = @($records | Where-Object part -eq $Part) }
+    $records
+}
+
+function Clear-PostHogLabRequest {
+    param([Parameter(Mandatory)] $Lab)
+    Invoke-RestMethod -Method Delete -Uri "$($Lab.control)/_lab/requests" | Out-Null
+}
+
+Export-ModuleMember -Function Start-PostHogLab, Stop-PostHogLab, Set-PostHogLabScenario, Set-PostHogLabLatency, Get-PostHogLabRequest, Clear-PostHogLabRequest
