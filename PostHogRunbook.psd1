@@ -17,6 +17,8 @@
     FormatsToProcess       = @('PostHogRunbook.Format.ps1xml')
     CmdletsToExport        = @(
         'Get-PostHogStatus'
+        'Get-PostHogRunbookConfig'
+        'Set-PostHogRunbookConfig'
     )
     FunctionsToExport      = @()
     AliasesToExport        = @()

@@ -1,0 +1,93 @@
+using System.Collections.Generic;
+
+namespace PostHogRunbook.Model
+{
+    /// <summary>
+    /// The runbook profile in force, with where each value came from. Keys are never shown: only whether one is set.
+    /// Output of Get-PostHogRunbookConfig.
+    /// </summary>
+    public sealed class RunbookConfiguration
+    {
+        public RunbookConfiguration(
+            string? postHogHost,
+            PostHogRegion region,
+            bool hasProjectApiKey,
+            bool hasPersonalApiKey,
+            string? statusPageUrl,
+            string? healthUrl,
+            string? prometheusUrl,
+            string? kubeConfig,
+            string? context,
+            string? @namespace,
+            string? deployment,
+            string? selector,
+            string? secretName,
+            string? secretKey,
+            int timeoutSec,
+            string? kubeServer,
+            string? configPath,
+            IReadOnlyDictionary<string, string> sources)
+        {
+            PostHogHost = postHogHost;
+            Region = region;
+            HasProjectApiKey = hasProjectApiKey;
+            HasPersonalApiKey = hasPersonalApiKey;
+            StatusPageUrl = statusPageUrl;
+            HealthUrl = healthUrl;
+            PrometheusUrl = prometheusUrl;
+            KubeConfig = kubeConfig;
+            Context = context;
+            Namespace = @namespace;
+            Deployment = deployment;
+            Selector = selector;
+            SecretName = secretName;
+            SecretKey = secretKey;
+            TimeoutSec = timeoutSec;
+            KubeServer = kubeServer;
+            ConfigPath = configPath;
+            Sources = sources;
+        }
+
+        public string? PostHogHost { get; }
+
+        /// <summary>The region in force: -Region, else the PostHog host's, else All.</summary>
+        public PostHogRegion Region { get; }
+
+        public bool HasProjectApiKey { get; }
+
+        public bool HasPersonalApiKey { get; }
+
+        public string? StatusPageUrl { get; }
+
+        public string? HealthUrl { get; }
+
+        public string? PrometheusUrl { get; }
+
+        public string? KubeConfig { get; }
+
+        /// <summary>The kube context in force: the setting, else the kubeconfig's current-context.</summary>
+        public string? Context { get; }
+
+        /// <summary>The namespace in force: the setting, else the context's, else "default".</summary>
+        public string? Namespace { get; }
+
+        public string? Deployment { get; }
+
+        public string? Selector { get; }
+
+        public string? SecretName { get; }
+
+        public string? SecretKey { get; }
+
+        public int TimeoutSec { get; }
+
+        /// <summary>The API server of the context in force, read from the kubeconfig; null without one.</summary>
+        public string? KubeServer { get; }
+
+        /// <summary>The config file that was read, if any.</summary>
+        public string? ConfigPath { get; }
+
+        /// <summary>Setting name to where its value came from: Parameter, Session, ConfigFile, Environment, Default, Unset.</summary>
+        public IReadOnlyDictionary<string, string> Sources { get; }
+    }
+}

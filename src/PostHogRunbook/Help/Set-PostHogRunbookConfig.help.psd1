@@ -1,0 +1,33 @@
+@{
+    Synopsis    = 'Sets runbook profile values for this PowerShell session.'
+    Description = @(
+        'Session values win over the config file, the environment and the defaults, and lose only to a cmdlet''s own parameters. They last until the process ends or Set-PostHogRunbookConfig -Clear.'
+        'Keys are taken as SecureString and kept in this process only: never written to a file, never printed. -WhatIf shows what would be set.'
+    )
+    Parameters  = @{
+        PostHogHost    = 'The PostHog host the integration talks to (https://us.i.posthog.com, https://eu.i.posthog.com, or self-hosted). Its us./eu. prefix sets the region.'
+        Region         = 'US, EU or All: overrides the region implied by the PostHog host.'
+        ProjectApiKey  = 'The project API key (phc_...), as a SecureString, for the /flags probe when the deployment''s secret cannot be read.'
+        PersonalApiKey = 'A personal API key (phx_...), as a SecureString, for the private API probe.'
+        StatusPageUrl  = 'PostHog''s status site or a status document (default https://www.posthogstatus.com).'
+        HealthUrl      = 'Our integration''s /health endpoint.'
+        PrometheusUrl  = 'The Prometheus server that scrapes the integration (default http://localhost:9090).'
+        KubeConfig     = 'The kubeconfig file (default $env:KUBECONFIG, then ~/.kube/config).'
+        Context        = 'The kube context (default the kubeconfig''s current-context).'
+        Namespace      = 'The namespace of the integration (default the context''s namespace).'
+        Deployment     = 'The integration''s deployment (default posthog-integration).'
+        Selector       = 'The label selector of the integration''s pods (default app=posthog-integration).'
+        SecretName     = 'The secret that holds the project API key (default posthog-secrets).'
+        SecretKey      = 'The key inside that secret (default api-key).'
+        TimeoutSec     = 'How long each check or call may take, in seconds (default 10).'
+        Clear          = 'Forget every session value.'
+        PassThru       = 'Output the resulting profile (Get-PostHogRunbookConfig''s view).'
+    }
+    Outputs     = @{ 'PostHogRunbook.Model.RunbookConfiguration' = 'With -PassThru: the profile in force after the change.' }
+    Examples    = @(
+        @{ Title = 'Point the session at the EU integration'; Code = 'Set-PostHogRunbookConfig -PostHogHost https://eu.i.posthog.com -Context prod-eu -Namespace analytics -PassThru'; Remarks = 'Every later cmdlet in this session uses these values unless given its own parameters.' }
+        @{ Title = 'Give the probe a key without leaving it in history'; Code = 'Set-PostHogRunbookConfig -ProjectApiKey (Read-Host -AsSecureString ''phc key'')'; Remarks = 'The key stays in this process; Get-PostHogRunbookConfig shows only HasProjectApiKey = True.' }
+        @{ Title = 'Start over'; Code = 'Set-PostHogRunbookConfig -Clear'; Remarks = 'Removes every session value; the config file, environment and defaults apply again.' }
+    )
+    Links       = @('about_PostHogRunbook', 'Get-PostHogRunbookConfig')
+}
