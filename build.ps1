@@ -45,15 +45,15 @@ function Get-NuGetPackageRoot {
     ($line -replace '^global-packages:\s*', '').Trim()
 }
 
+# A plain function on purpose: $args passes dotnet's own switches (-c, -v) through untouched.
 function Invoke-Dotnet {
-    param([Parameter(ValueFromRemainingArguments)] [string[]] $Arguments)
-    & dotnet @Arguments
-    if ($LASTEXITCODE -ne 0) { throw "dotnet $($Arguments -join ' ') failed with exit code $LASTEXITCODE." }
+    & dotnet @args
+    if ($LASTEXITCODE -ne 0) { throw "dotnet $($args -join ' ') failed with exit code $LASTEXITCODE." }
 }
 
 function Invoke-Build {
     Write-Host '== Build' -ForegroundColor Cyan
-    Invoke-Dotnet build (Join-Path $root 'PostHogRunbook.sln') -c $configuration --nologo -v minimal
+    Invoke-Dotnet build (Join-Path $root 'PostHogRunbook.sln') -c $configuration --nologo --verbosity minimal
 }
 
 function Invoke-Package {

@@ -14,6 +14,11 @@ namespace PostHogRunbook.Commands
         [ValidateNotNullOrEmpty]
         public string? ConfigPath { get; set; }
 
+        /// <summary>Describe this kubeconfig instead of the configured one.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? KubeConfig { get; set; }
+
         /// <summary>Resolve against this kube context instead of the configured one.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]

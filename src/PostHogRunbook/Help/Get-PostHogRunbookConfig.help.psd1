@@ -6,6 +6,7 @@
     )
     Parameters  = @{
         ConfigPath = 'A JSON config file to read instead of $env:POSTHOG_RUNBOOK_CONFIG or the user''s config folder. A file that holds a key is refused (ConfigFileHoldsSecret).'
+        KubeConfig = 'The kubeconfig to describe instead of the configured one ($env:KUBECONFIG, then ~/.kube/config).'
         Context    = 'The kube context to describe instead of the configured one or the kubeconfig''s current-context.'
     }
     Outputs     = @{ 'PostHogRunbook.Model.RunbookConfiguration' = 'Every setting in force, the region, whether keys are set, the kube context, namespace and server, and Sources.' }

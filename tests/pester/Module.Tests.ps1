@@ -1,0 +1,227 @@
+# The package as the PowerShell Gallery and an SRE's session see it: manifest, publish/install, reload,
+# load isolation, the parameter surface and the help.
+BeforeDiscovery {
+    $manifestData = Import-PowerShellDataFile $env:POSTHOGRUNBOOK_MODULE
+    $script:cmdletNames = @($manifestData.CmdletsToExport)
+}
+
+BeforeAll {
+    $script:manifestPath = $env:POSTHOGRUNBOOK_MODULE
+    $script:moduleBase = Split-Path $manifestPath
+    $script:pwsh = (Get-Process -Id $PID).Path
+    $script:pwshArguments = if ((Split-Path -Leaf $pwsh) -like 'dotnet*') { @('pwsh') } else { @() }
+    Import-Module (Join-Path $PSScriptRoot 'LabHarness.psm1') -Force
+
+    # Runs a script in a brand-new pwsh and returns its output lines; throws on a non-zero exit.
+    function Invoke-FreshPwsh([string] $Script) {
+        $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($Script))
+        $output = & $pwsh @pwshArguments -NoProfile -NonInteractive -EncodedCommand $encoded 2>&1
+        if ($LASTEXITCODE -ne 0) { throw "fresh pwsh exited $LASTEXITCODE`n$($output -join "`n")" }
+        $output | ForEach-Object { "$_" }
+    }
+
+    function Get-NuGetPackageRoot {
+        (Split-Path (Split-Path (Split-Path (Split-Path $env:POSTHOGRUNBOOK_PESTER))))
+    }
+}
+
+Describe 'The packaged manifest' {
+    It 'passes Test-ModuleManifest' {
+        $info = Test-ModuleManifest -Path $manifestPath -ErrorAction Stop
+        $info.Name | Should -Be 'PostHogRunbook'
+        $info.PowerShellVersion | Should -Be ([version] '7.4')
+        $info.CompatiblePSEditions | Should -Be @('Core')
+    }
+
+    It 'carries the version of Directory.Build.props' {
+        [xml] $props = Get-Content -Raw (Join-Path $PSScriptRoot '../../Directory.Build.props')
+        $expected = @($props.Project.PropertyGroup.ModuleVersion | Where-Object { $_ })[0]
+        (Import-PowerShellDataFile $manifestPath).ModuleVersion | Should -Be $expected
+        Split-Path -Leaf $moduleBase | Should -Be $expected
+    }
+
+    It 'exports explicit lists and nothing else' {
+        $data = Import-PowerShellDataFile $manifestPath
+        $data.CmdletsToExport | Should -Not -Contain '*'
+        @($data.FunctionsToExport).Count | Should -Be 0
+        @($data.AliasesToExport).Count | Should -Be 0
+        @($data.VariablesToExport).Count | Should -Be 0
+        $data.FormatsToProcess | Should -Be @('PostHogRunbook.Format.ps1xml')
+    }
+
+    It 'has the Gallery metadata' {
+        $psData = (Import-PowerShellDataFile $manifestPath).PrivateData.PSData
+        foreach ($tag in 'PSEdition_Core', 'Linux', 'MacOS', 'Windows', 'PostHog', 'SRE', 'Kubernetes') { $psData.Tags | Should -Contain $tag }
+        $psData.ProjectUri | Should -Match '^https://'
+        $psData.LicenseUri | Should -Match '^https://'
+        $psData.ReleaseNotes | Should -Not -BeNullOrEmpty
+        Test-Path (Join-Path $moduleBase 'LICENSE') | Should -BeTrue
+    }
+
+    It 'ships the engine and KubernetesClient only under Dependencies, and no Newtonsoft or SMA' {
+        $rootDlls = @(Get-ChildItem $moduleBase -Filter *.dll | ForEach-Object Name | Sort-Object)
+        $rootDlls | Should -Be @('PostHogRunbook.dll', 'PostHogRunbook.Model.dll')
+        $dependencies = @(Get-ChildItem (Join-Path $moduleBase 'Dependencies') -Filter *.dll | ForEach-Object Name | Sort-Object)
+        $dependencies | Should -Be @('Fractions.dll', 'KubernetesClient.dll', 'PostHogRunbook.Engine.dll', 'YamlDotNet.dll')
+        Get-ChildItem $moduleBase -Recurse -Filter 'Newtonsoft*' | Should -BeNullOrEmpty
+        Get-ChildItem $moduleBase -Recurse -Filter 'System.Management.Automation*' | Should -BeNullOrEmpty
+    }
+
+    It 'publishes to a local repository, installs from it, and imports the installed copy in a fresh pwsh' {
+        $work = Join-Path ([IO.Path]::GetTempPath()) ("phr-gallery-" + [guid]::NewGuid().ToString('n').Substring(0, 8))
+        $repository = Join-Path $work 'repo'
+        New-Item -ItemType Directory -Path $repository | Out-Null
+        # A private user data folder: Install-PSResource's CurrentUser module path and its repository list
+        # both live under it, so the real user's modules and repositories are never touched.
+        $savedDataHome = $env:XDG_DATA_HOME
+        $env:XDG_DATA_HOME = Join-Path $work 'data'
+        try {
+            $output = Invoke-FreshPwsh @"
+`$ErrorActionPreference = 'Stop'
+Register-PSResourceRepository -Name LocalTest -Uri '$repository' -Trusted
+Publish-PSResource -Path '$moduleBase' -Repository LocalTest
+Install-PSResource -Name PostHogRunbook -Repository LocalTest -Scope CurrentUser -TrustRepository
+(Get-ChildItem '$repository' -Filter *.nupkg).Name
+"@
+            ($output | Where-Object { $_ -like '*.nupkg' }) | Should -Match '^PostHogRunbook\.\d+\.\d+\.\d+\.nupkg$'
+            $installed = Get-ChildItem (Join-Path $work 'data') -Recurse -Filter PostHogRunbook.psd1 | Select-Object -First 1
+            $installed | Should -Not -BeNullOrEmpty
+            Test-Path (Join-Path $installed.DirectoryName 'Dependencies/KubernetesClient.dll') | Should -BeTrue
+            $commands = Invoke-FreshPwsh @"
+Import-Module PostHogRunbook -ErrorAction Stop
+(Get-Module PostHogRunbook).ModuleBase
+Get-Command -Module PostHogRunbook | ForEach-Object Name
+"@
+            $commands[0] | Should -BeLike "$work*"
+            $commands | Should -Contain 'Get-PostHogStatus'
+        }
+        finally {
+            $env:XDG_DATA_HOME = $savedDataHome
+            Remove-Item -Recurse -Force -ErrorAction Ignore $work
+        }
+    }
+}
+
+Describe 'Loading beside other modules' {
+    BeforeAll {
+        $script:lab = Start-PostHogLab -Scenario healthy
+    }
+    AfterAll { Stop-PostHogLab $script:lab }
+
+    It 'works when another YamlDotNet version is already loaded in the session' {
+        $otherYaml = Join-Path (Get-NuGetPackageRoot) 'yamldotnet/13.1.1/lib/netstandard2.1/YamlDotNet.dll'
+        Test-Path $otherYaml | Should -BeTrue -Because 'the build restores YamlDotNet 13.1.1 as a test tool'
+        $kubeconfig = $lab.kubeconfig
+        if (-not $kubeconfig) { Set-ItResult -Skipped -Because 'the lab has no Kubernetes API yet'; return }
+        $output = Invoke-FreshPwsh @"
+`$ErrorActionPreference = 'Stop'
+Add-Type -Path '$otherYaml'
+Import-Module '$manifestPath'
+`$config = Get-PostHogRunbookConfig -KubeConfig '$kubeconfig'
+'context=' + `$config.Context
+'server=' + `$config.KubeServer
+[AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'YamlDotNet' } | ForEach-Object { 'yaml=' + `$_.GetName().Version + '@' + [Runtime.Loader.AssemblyLoadContext]::GetLoadContext(`$_).Name }
+"@
+        $output | Should -Contain 'context=lab'
+        ($output | Where-Object { $_ -like 'server=*' }) | Should -Be "server=$($lab.kubernetes)"
+        $yaml = @($output | Where-Object { $_ -like 'yaml=*' })
+        $yaml.Count | Should -Be 2 -Because 'the session''s YamlDotNet and the module''s own live side by side'
+        $yaml | Where-Object { $_ -like 'yaml=13.*' } | Should -Not -BeNullOrEmpty
+        $yaml | Where-Object { $_ -like '*@PostHogRunbook' } | Should -Not -BeNullOrEmpty
+    }
+
+    It 'loads the engine and KubernetesClient into its own load context, and the model into the default one' {
+        $output = Invoke-FreshPwsh @"
+Import-Module '$manifestPath'
+Get-PostHogRunbookConfig | Out-Null
+[AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -in 'PostHogRunbook.Engine', 'KubernetesClient', 'PostHogRunbook.Model', 'PostHogRunbook' } |
+    ForEach-Object { `$_.GetName().Name + '@' + [Runtime.Loader.AssemblyLoadContext]::GetLoadContext(`$_).Name }
+"@
+        $output | Should -Contain 'PostHogRunbook.Engine@PostHogRunbook'
+        $output | Should -Contain 'PostHogRunbook.Model@Default'
+        $output | Should -Contain 'PostHogRunbook@Default'
+    }
+
+    It 'imports, removes and imports again in one session, and still works' {
+        $output = Invoke-FreshPwsh @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$manifestPath'
+(Get-PostHogStatus -StatusPageUrl '$($lab.statusPage)').State
+Remove-Module PostHogRunbook
+Import-Module '$manifestPath'
+(Get-PostHogStatus -StatusPageUrl '$($lab.statusPageV2)').State
+(Get-Module PostHogRunbook).Name
+"@
+        $output | Should -Be @('Operational', 'Operational', 'PostHogRunbook')
+    }
+}
+
+Describe 'The parameter surface of <_>' -ForEach $cmdletNames {
+    BeforeAll {
+        Import-Module $manifestPath -Force
+        $script:command = Get-Command $_ -Module PostHogRunbook
+    }
+
+    It 'is a cmdlet that declares its output type' {
+        $command.CommandType | Should -Be 'Cmdlet'
+        $command.OutputType.Count | Should -BeGreaterThan 0
+        $command.OutputType.Type.Namespace | Should -Be 'PostHogRunbook.Model'
+    }
+
+    It 'supports ShouldProcess when its verb changes something' {
+        if ($command.Verb -in 'Set', 'Update', 'Restart', 'Resolve', 'New', 'Send', 'Remove') {
+            $command.Parameters.Keys | Should -Contain 'WhatIf'
+            $command.Parameters.Keys | Should -Contain 'Confirm'
+        }
+        else {
+            $command.Parameters.Keys | Should -Not -Contain 'WhatIf'
+        }
+    }
+
+    It 'takes keys only as SecureString' {
+        foreach ($parameter in $command.Parameters.Values | Where-Object Name -like '*ApiKey') {
+            $parameter.ParameterType | Should -Be ([securestring])
+        }
+    }
+
+    It 'exposes no KubernetesClient type' {
+        foreach ($parameter in $command.Parameters.Values) { $parameter.ParameterType.Assembly.GetName().Name | Should -Not -Be 'KubernetesClient' }
+    }
+}
+
+Describe 'The help of <_>' -ForEach $cmdletNames {
+    BeforeAll {
+        Import-Module $manifestPath -Force
+        $script:help = Get-Help $_ -Full
+        $script:common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
+        $script:parameters = (Get-Command $_).Parameters.Keys | Where-Object { $_ -notin $common }
+    }
+
+    It 'has a synopsis and a description' {
+        $help.Synopsis | Should -Not -BeNullOrEmpty
+        $help.Synopsis | Should -Not -BeLike "*$($_)*[<CommonParameters>]*"
+        ($help.Description.Text -join ' ').Length | Should -BeGreaterThan 80
+    }
+
+    It 'describes every parameter' {
+        foreach ($name in $parameters) {
+            $entry = $help.Parameters.Parameter | Where-Object Name -eq $name
+            ($entry.Description.Text -join ' ') | Should -Not -BeNullOrEmpty -Because "-$name needs a description"
+        }
+    }
+
+    It 'has at least two examples that name the cmdlet' {
+        @($help.Examples.Example).Count | Should -BeGreaterOrEqual 2
+        foreach ($example in $help.Examples.Example) { $example.Code | Should -Match ([regex]::Escape($_)) }
+    }
+}
+
+Describe 'about_PostHogRunbook' {
+    It 'explains the runbook and the decision tree' {
+        Import-Module $manifestPath -Force
+        $about = Get-Help about_PostHogRunbook | Out-String
+        $about | Should -Match 'DECISION TREE'
+        $about | Should -Match 'PostHogOutage'
+        $about | Should -Match 'P1'
+    }
+}
