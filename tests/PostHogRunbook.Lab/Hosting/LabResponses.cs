@@ -1,4 +1,6 @@
 using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
@@ -11,8 +13,17 @@ namespace PostHogRunbook.Lab.Hosting
         public const string Html = "text/html; charset=utf-8";
         public const string Text = "text/plain; charset=utf-8";
 
+        /// <summary>
+        /// JSON as the real services write it: quotes and non-ASCII text as themselves, not as \u escapes (the
+        /// default encoder escapes for embedding in HTML, which no client of the lab does).
+        /// </summary>
+        public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+        {
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        };
+
         public static Task WriteJsonAsync(this HttpContext context, int status, JsonNode body) =>
-            context.WriteTextAsync(status, Json, body.ToJsonString());
+            context.WriteTextAsync(status, Json, body.ToJsonString(JsonOptions));
 
         public static async Task WriteTextAsync(this HttpContext context, int status, string contentType, string body)
         {
