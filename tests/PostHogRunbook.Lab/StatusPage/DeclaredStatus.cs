@@ -16,7 +16,7 @@ namespace PostHogRunbook.Lab.StatusPage
             }
 
             events.Add(UpcomingMaintenance(scenarioStartedAt));
-            return new StatusPageState(events);
+            return new StatusPageState(events, scenarioStartedAt);
         }
 
         static StatusEvent? Current(StatusPageBehaviour behaviour, DateTimeOffset started) => behaviour switch

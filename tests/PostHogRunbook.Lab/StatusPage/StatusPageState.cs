@@ -3,7 +3,14 @@ namespace PostHogRunbook.Lab.StatusPage
     /// <summary>What PostHog's status page declares at one moment: its incidents and maintenances.</summary>
     sealed class StatusPageState
     {
-        public StatusPageState(IReadOnlyList<StatusEvent> events) => Events = events;
+        public StatusPageState(IReadOnlyList<StatusEvent> events, DateTimeOffset changedAt)
+        {
+            Events = events;
+            ChangedAt = changedAt;
+        }
+
+        /// <summary>When the declared state last changed (the scenario's start): components' updated_at.</summary>
+        public DateTimeOffset ChangedAt { get; }
 
         public IReadOnlyList<StatusEvent> Events { get; }
 

@@ -15,7 +15,7 @@ namespace PostHogRunbook.Lab.StatusPage
         public static JsonObject RenderSummary(StatusPageState state, string pageUrl, DateTimeOffset now) => new()
         {
             ["page"] = Page(pageUrl, now),
-            ["components"] = Components(state, now),
+            ["components"] = Components(state),
             ["incidents"] = new JsonArray(state.Incidents.Select(e => (JsonNode)Event(e, state, pageUrl, e.Stage, Impact(e.Impact))).ToArray()),
             ["scheduled_maintenances"] = new JsonArray(
                 state.MaintenancesInProgress.Select(e => (JsonNode)Maintenance(e, state, pageUrl, "in_progress"))
@@ -39,48 +39,58 @@ namespace PostHogRunbook.Lab.StatusPage
             ["updated_at"] = LabResponses.Iso(now),
         };
 
-        static JsonArray Components(StatusPageState state, DateTimeOffset now)
+        /// <summary>A row of the page's component list: a region's group, or a component.</summary>
+        sealed record Row(string Id, string Name, string? GroupId, IReadOnlyList<StatusComponent> Members, int Position);
+
+        // The page's layout, in order: each region's group followed by its components, then the ungrouped ones.
+        static readonly IReadOnlyList<Row> Layout = BuildLayout();
+
+        static List<Row> BuildLayout()
         {
-            var components = new JsonArray();
-            var position = 1;
+            var rows = new List<Row>();
             foreach (var group in StatusComponents.Groups)
             {
                 var children = StatusComponents.All.Where(c => c.Group == group).ToList();
-                var groupJson = Component(GroupId(group), group, children.Max(state.HealthOf), null, isGroup: true, position++, now);
-                groupJson["components"] = new JsonArray(children.Select(c => (JsonNode)JsonValue.Create(c.StatuspageId)).ToArray());
-                components.Add(groupJson);
-                foreach (var child in children)
-                {
-                    components.Add(Component(child.StatuspageId, child.Name, state.HealthOf(child), GroupId(group), isGroup: false, position++, now));
-                }
+                rows.Add(new Row(GroupId(group), group, null, children, rows.Count + 1));
+                rows.AddRange(children.Select(c => new Row(c.StatuspageId, c.Name, GroupId(group), new[] { c }, rows.Count + 1)));
             }
 
-            foreach (var ungrouped in StatusComponents.All.Where(c => c.Group is null))
-            {
-                components.Add(Component(ungrouped.StatuspageId, ungrouped.Name, state.HealthOf(ungrouped), null, isGroup: false, position++, now));
-            }
-
-            return components;
+            rows.AddRange(StatusComponents.All.Where(c => c.Group is null).Select(c => new Row(c.StatuspageId, c.Name, null, new[] { c }, rows.Count + 1)));
+            return rows;
         }
 
         static string GroupId(string group) => StatusPageIds.Statuspage("group/" + group);
 
-        static JsonObject Component(string id, string name, ComponentHealth health, string? groupId, bool isGroup, int position, DateTimeOffset now) => new()
+        static JsonArray Components(StatusPageState state) =>
+            new(Layout.Select(row => (JsonNode)Component(row, state)).ToArray());
+
+        static JsonObject Component(Row row, StatusPageState state)
         {
-            ["id"] = id,
-            ["name"] = name,
-            ["status"] = ComponentStatus(health),
-            ["created_at"] = LabResponses.Iso(ComponentsCreatedAt),
-            ["updated_at"] = LabResponses.Iso(health == ComponentHealth.Operational ? ComponentsCreatedAt : now),
-            ["position"] = position,
-            ["description"] = null,
-            ["showcase"] = !isGroup,
-            ["start_date"] = null,
-            ["group_id"] = groupId,
-            ["page_id"] = PageId,
-            ["group"] = isGroup,
-            ["only_show_if_degraded"] = false,
-        };
+            var health = row.Members.Max(state.HealthOf);
+            var isGroup = row.GroupId is null && row.Members.Count > 1;
+            var json = new JsonObject
+            {
+                ["id"] = row.Id,
+                ["name"] = row.Name,
+                ["status"] = ComponentStatus(health),
+                ["created_at"] = LabResponses.Iso(ComponentsCreatedAt),
+                ["updated_at"] = LabResponses.Iso(health == ComponentHealth.Operational ? ComponentsCreatedAt : state.ChangedAt),
+                ["position"] = row.Position,
+                ["description"] = null,
+                ["showcase"] = !isGroup,
+                ["start_date"] = null,
+                ["group_id"] = row.GroupId,
+                ["page_id"] = PageId,
+                ["group"] = isGroup,
+                ["only_show_if_degraded"] = false,
+            };
+            if (isGroup)
+            {
+                json["components"] = new JsonArray(row.Members.Select(c => (JsonNode)JsonValue.Create(c.StatuspageId)).ToArray());
+            }
+
+            return json;
+        }
 
         static JsonObject Maintenance(StatusEvent maintenance, StatusPageState state, string pageUrl, string status)
         {
@@ -113,14 +123,9 @@ namespace PostHogRunbook.Lab.StatusPage
                 ["updated_at"] = LabResponses.Iso(e.LastUpdateAt),
                 ["display_at"] = LabResponses.Iso(e.LastUpdateAt),
             }),
-            ["components"] = new JsonArray(e.Affected.Select(a => (JsonNode)Component(
-                a.Component.StatuspageId,
-                a.Component.Name,
-                e.Kind == StatusEventKind.MaintenanceScheduled ? ComponentHealth.Operational : state.HealthOf(a.Component),
-                a.Component.Group is { } g ? GroupId(g) : null,
-                isGroup: false,
-                StatusComponents.All.ToList().IndexOf(a.Component) + 1,
-                e.LastUpdateAt)).ToArray()),
+            ["components"] = new JsonArray(e.Affected
+                .Select(a => (JsonNode)Component(Layout.First(row => row.Id == a.Component.StatuspageId), state))
+                .ToArray()),
         };
 
         static JsonObject Status(StatusPageState state)
