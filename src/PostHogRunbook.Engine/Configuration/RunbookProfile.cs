@@ -94,6 +94,36 @@ namespace PostHogRunbook.Engine.Configuration
         public int GetInt(RunbookSetting setting, int fallback)
             => int.TryParse(Get(setting), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : fallback;
 
+        /// <summary>The severity thresholds: settings, so a team can tune its noise floor in its config file.</summary>
+        public TriageThresholds GetThresholds()
+        {
+            var floor = GetRatio(RunbookSetting.NoiseFloor, TriageThresholds.Default.NoiseFloor);
+            var degraded = GetRatio(RunbookSetting.DegradedRatio, TriageThresholds.Default.DegradedRatio);
+            var outage = GetRatio(RunbookSetting.OutageRatio, TriageThresholds.Default.OutageRatio);
+            if (!(floor <= degraded && degraded <= outage))
+            {
+                throw new RunbookException("InvalidThresholds", RunbookErrorKind.InvalidArgument, $"The thresholds must rise: NoiseFloor {floor} <= DegradedRatio {degraded} <= OutageRatio {outage}.", "Thresholds");
+            }
+
+            return new TriageThresholds(floor, degraded, outage);
+        }
+
+        double GetRatio(RunbookSetting setting, double fallback)
+        {
+            var text = Get(setting);
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                return fallback;
+            }
+
+            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value < 0 || value > 1)
+            {
+                throw new RunbookException("InvalidThresholds", RunbookErrorKind.InvalidArgument, $"The setting {setting.Name} ('{text}', from {SourceOf(setting)}) must be a ratio between 0 and 1.", setting.Name);
+            }
+
+            return value;
+        }
+
         public Uri? GetUri(RunbookSetting setting)
         {
             var text = Get(setting);

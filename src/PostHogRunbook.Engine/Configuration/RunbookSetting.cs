@@ -41,11 +41,14 @@ namespace PostHogRunbook.Engine.Configuration
         public static readonly RunbookSetting TimeoutSec = new(nameof(TimeoutSec), "10", false);
         public static readonly RunbookSetting ErrorMetric = new(nameof(ErrorMetric), "posthog_errors_total", false);
         public static readonly RunbookSetting RequestMetric = new(nameof(RequestMetric), "posthog_requests_total", false);
+        public static readonly RunbookSetting NoiseFloor = new(nameof(NoiseFloor), "0.01", false);
+        public static readonly RunbookSetting DegradedRatio = new(nameof(DegradedRatio), "0.05", false);
+        public static readonly RunbookSetting OutageRatio = new(nameof(OutageRatio), "0.50", false);
 
         public static readonly IReadOnlyList<RunbookSetting> All = new[]
         {
             PostHogHost, Region, ProjectApiKey, PersonalApiKey, StatusPageUrl, HealthUrl, PrometheusUrl, KubeConfig, Context,
-            Namespace, Deployment, Selector, SecretName, SecretKey, TimeoutSec, ErrorMetric, RequestMetric,
+            Namespace, Deployment, Selector, SecretName, SecretKey, TimeoutSec, ErrorMetric, RequestMetric, NoiseFloor, DegradedRatio, OutageRatio,
         };
 
         public static RunbookSetting? Find(string name)

@@ -1,6 +1,5 @@
 using System;
 using System.Management.Automation;
-using System.Net;
 using System.Security;
 using PostHogRunbook.Engine.Configuration;
 using PostHogRunbook.Infrastructure;
@@ -102,7 +101,7 @@ namespace PostHogRunbook.Commands
                             continue;
                         }
 
-                        var value = setting.IsSecret ? Reveal(MyInvocation.BoundParameters[entry.Key] as SecureString) : entry.Value;
+                        var value = entry.Value;
                         var shown = setting.IsSecret ? "(a key, not shown)" : entry.Value;
                         if (ShouldProcess($"runbook profile (session): {setting.Name}", $"Set to {shown}"))
                         {
@@ -117,7 +116,5 @@ namespace PostHogRunbook.Commands
                 }
             });
         }
-
-        static string? Reveal(SecureString? secure) => secure == null ? null : new NetworkCredential(string.Empty, secure).Password;
     }
 }

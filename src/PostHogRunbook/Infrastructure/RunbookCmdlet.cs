@@ -27,6 +27,7 @@ namespace PostHogRunbook.Infrastructure
                 bound[entry.Key] = entry.Value switch
                 {
                     null => null,
+                    System.Security.SecureString secure => new System.Net.NetworkCredential(string.Empty, secure).Password,
                     string[] many => string.Join(",", many),
                     IFormattable formattable => formattable.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
                     _ => entry.Value.ToString(),
@@ -46,6 +47,32 @@ namespace PostHogRunbook.Infrastructure
         protected T Await<T>(Func<CancellationToken, Task<T>> work)
         {
             return Task.Run(() => work(StopToken), StopToken).GetAwaiter().GetResult();
+        }
+
+        /// <summary>
+        /// Runs engine work on the thread pool and, while it runs, calls <paramref name="onTick"/> here on the
+        /// pipeline thread every 200 ms, so progress and verbose messages queued by workers are written safely.
+        /// </summary>
+        protected T AwaitWithUpdates<T>(Func<CancellationToken, Task<T>> work, Action onTick)
+        {
+            var task = Task.Run(() => work(StopToken), StopToken);
+            while (!task.IsCompleted)
+            {
+                try
+                {
+                    task.Wait(200, StopToken);
+                }
+                catch (AggregateException)
+                {
+                    // The task's own failure is rethrown, unwrapped, by GetResult below.
+                    break;
+                }
+
+                onTick();
+            }
+
+            onTick();
+            return task.GetAwaiter().GetResult();
         }
 
         /// <summary>Terminating: a failure the whole command cannot continue past.</summary>

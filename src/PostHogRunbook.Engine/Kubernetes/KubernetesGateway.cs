@@ -1,0 +1,146 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Net.Http;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Newtonsoft.Json.Linq;
+using PostHogRunbook.Model;
+
+namespace PostHogRunbook.Engine.Kubernetes
+{
+    /// <summary>
+    /// The one Kubernetes gateway: every read and write of the runbook goes through here, so errors are named
+    /// the same way everywhere (KubernetesForbidden says which verb on which resource is missing).
+    /// KubernetesClient types stay inside the engine.
+    /// </summary>
+    internal sealed class KubernetesGateway : IDisposable
+    {
+        readonly k8s.Kubernetes client;
+
+        KubernetesGateway(k8s.Kubernetes client, string? context, string @namespace, string server)
+        {
+            this.client = client;
+            Context = context;
+            Namespace = @namespace;
+            Server = server;
+        }
+
+        public string? Context { get; }
+
+        public string Namespace { get; }
+
+        public string Server { get; }
+
+        /// <summary>Connects to a context of a kubeconfig; the namespace is the given one, else the context's, else default.</summary>
+        public static KubernetesGateway Open(string kubeConfigPath, string? context, string? @namespace)
+        {
+            var facts = KubeConfigReader.Describe(kubeConfigPath, context);
+            KubernetesClientConfiguration configuration;
+            try
+            {
+                configuration = KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeConfigPath, facts.Context);
+            }
+            catch (Exception ex) when (ex is k8s.Exceptions.KubeConfigException or IOException or ArgumentException or System.Security.Cryptography.CryptographicException)
+            {
+                throw new RunbookException("KubeConfigInvalid", RunbookErrorKind.InvalidArgument, $"The kubeconfig '{kubeConfigPath}' context '{facts.Context}' cannot be used: {ex.Message}", kubeConfigPath);
+            }
+
+            // Cancellation and timeouts come from the caller's token; the client's own 100 s limit must not cut a long log stream.
+            configuration.HttpClientTimeout = Timeout.InfiniteTimeSpan;
+            var ns = !string.IsNullOrWhiteSpace(@namespace) ? @namespace : configuration.Namespace ?? facts.Namespace ?? "default";
+            return new KubernetesGateway(new k8s.Kubernetes(configuration), facts.Context, ns!, facts.Server);
+        }
+
+        public Task<V1Deployment> GetDeploymentAsync(string name, CancellationToken cancellationToken)
+            => Call("get", "deployments", "apps", name, () => client.AppsV1.ReadNamespacedDeploymentAsync(name, Namespace, cancellationToken: cancellationToken));
+
+        public async Task<IReadOnlyList<V1Pod>> ListPodsAsync(string selector, CancellationToken cancellationToken)
+        {
+            var list = await Call("list", "pods", string.Empty, null, () => client.CoreV1.ListNamespacedPodAsync(Namespace, labelSelector: selector, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return list.Items?.ToList() ?? new List<V1Pod>();
+        }
+
+        public async Task<IReadOnlyList<Corev1Event>> ListWarningEventsAsync(CancellationToken cancellationToken)
+        {
+            var list = await Call("list", "events", string.Empty, null, () => client.CoreV1.ListNamespacedEventAsync(Namespace, fieldSelector: "type=Warning", cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return list.Items?.ToList() ?? new List<Corev1Event>();
+        }
+
+        /// <summary>Reads one value of a secret as text; null when the secret has no such key.</summary>
+        public async Task<string?> ReadSecretValueAsync(string name, string key, CancellationToken cancellationToken)
+        {
+            var secret = await Call("get", "secrets", string.Empty, name, () => client.CoreV1.ReadNamespacedSecretAsync(name, Namespace, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return secret.Data != null && secret.Data.TryGetValue(key, out var bytes) ? Encoding.UTF8.GetString(bytes) : null;
+        }
+
+        /// <summary>Opens a pod's log as a stream (the caller reads it line by line, never whole).</summary>
+        public Task<Stream> OpenPodLogAsync(string pod, string? container, int? sinceSeconds, bool timestamps, bool previous, CancellationToken cancellationToken)
+            => Call("get", "pods/log", string.Empty, pod, () => client.CoreV1.ReadNamespacedPodLogAsync(
+                pod, Namespace, container: container, sinceSeconds: sinceSeconds, timestamps: timestamps, previous: previous, cancellationToken: cancellationToken));
+
+        public void Dispose() => client.Dispose();
+
+        async Task<T> Call<T>(string verb, string resource, string group, string? name, Func<Task<T>> call)
+        {
+            try
+            {
+                return await call().ConfigureAwait(false);
+            }
+            catch (HttpOperationException ex)
+            {
+                throw Translate(ex, verb, resource, group, name);
+            }
+            catch (HttpRequestException ex)
+            {
+                throw new RunbookException("KubernetesUnreachable", RunbookErrorKind.ConnectionError, $"The Kubernetes API {Server} is unreachable: {ex.Message}", Server, inner: ex);
+            }
+        }
+
+        RunbookException Translate(HttpOperationException ex, string verb, string resource, string group, string? name)
+        {
+            var code = ex.Response?.StatusCode ?? 0;
+            var serverMessage = ReadStatusMessage(ex.Response?.Content);
+            var what = name == null ? $"{resource} in namespace {Namespace}" : $"{resource} \"{name}\" in namespace {Namespace}";
+            var groupText = string.IsNullOrEmpty(group) ? "the core API group" : $"API group \"{group}\"";
+            return code switch
+            {
+                HttpStatusCode.Forbidden => new RunbookException(
+                    "KubernetesForbidden",
+                    RunbookErrorKind.PermissionDenied,
+                    $"RBAC forbids this: the runbook needs '{verb}' on '{resource}' ({groupText}) in namespace {Namespace}{ContextText}. The API server said: {serverMessage}",
+                    what,
+                    serverMessage),
+                HttpStatusCode.Unauthorized => new RunbookException("KubernetesUnauthorized", RunbookErrorKind.AuthenticationError, $"The Kubernetes API {Server} rejected the kubeconfig's credentials{ContextText}: {serverMessage}", Server, serverMessage),
+                HttpStatusCode.NotFound => new RunbookException("KubernetesNotFound", RunbookErrorKind.ObjectNotFound, $"Not found: {what}{ContextText}. {serverMessage}", what, serverMessage),
+                HttpStatusCode.Conflict => new RunbookException("KubernetesConflict", RunbookErrorKind.InvalidOperation, $"Conflict on {what}: it changed since it was read. {serverMessage}", what, serverMessage),
+                _ => new RunbookException("KubernetesError", RunbookErrorKind.InvalidResult, $"The Kubernetes API answered HTTP {(int)code} to {verb} {what}: {serverMessage}", what, serverMessage),
+            };
+        }
+
+        string ContextText => Context == null ? string.Empty : $" (context {Context})";
+
+        static string ReadStatusMessage(string? content)
+        {
+            if (string.IsNullOrWhiteSpace(content))
+            {
+                return "(no message)";
+            }
+
+            try
+            {
+                return JObject.Parse(content)["message"]?.ToString() ?? content;
+            }
+            catch (Newtonsoft.Json.JsonException)
+            {
+                return content.Length > 200 ? content[..200] : content;
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using PostHogRunbook.Engine.Configuration;
+using PostHogRunbook.Engine.Metrics;
+using PostHogRunbook.Model;
+
+namespace PostHogRunbook.Engine.Triage.Checks
+{
+    /// <summary>
+    /// The integration's own traffic, from Prometheus: errors per status over the window, the ratio to requests
+    /// when the request counter exists, whether errors are still happening (last minute), and whether there were
+    /// any in the window. A dead Prometheus is the runbook's "metrics unavailable": Unavailable, not a crash.
+    /// </summary>
+    internal static class ErrorRateCheck
+    {
+        public const string Window = "5m";
+
+        public static async Task<CheckOutcome> RunAsync(TriageContext context, TriageThresholds thresholds, CancellationToken cancellationToken)
+        {
+            var url = context.Profile.GetUri(RunbookSetting.PrometheusUrl);
+            if (url == null)
+            {
+                return CheckOutcome.Skipped("no -PrometheusUrl");
+            }
+
+            var errors = context.Profile.Get(RunbookSetting.ErrorMetric) ?? "posthog_errors_total";
+            var requests = context.Profile.Get(RunbookSetting.RequestMetric) ?? "posthog_requests_total";
+            var prometheus = new PrometheusClient(url, context.CheckTimeout);
+            var byStatusQuery = $"sum by (status) (rate({errors}[{Window}]))";
+            var requestsQuery = $"sum(rate({requests}[{Window}]))";
+            var nowQuery = $"sum(rate({errors}[1m]))";
+            var windowQuery = $"sum(increase({errors}[{Window}]))";
+            var byStatusTask = prometheus.QueryAsync(byStatusQuery, cancellationToken);
+            var requestsTask = prometheus.QueryAsync(requestsQuery, cancellationToken);
+            var nowTask = prometheus.QueryAsync(nowQuery, cancellationToken);
+            var windowTask = prometheus.QueryAsync(windowQuery, cancellationToken);
+            await Task.WhenAll(byStatusTask, requestsTask, nowTask, windowTask).ConfigureAwait(false);
+            var byStatusSamples = await byStatusTask.ConfigureAwait(false);
+            var requestSamples = await requestsTask.ConfigureAwait(false);
+            var nowSamples = await nowTask.ConfigureAwait(false);
+            var windowSamples = await windowTask.ConfigureAwait(false);
+
+            var byStatus = byStatusSamples
+                .GroupBy(s => s.Labels.TryGetValue("status", out var status) ? status : "unknown", StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Sum(s => s.Value), StringComparer.Ordinal);
+            if (byStatus.Count == 0 && requestSamples.Count == 0)
+            {
+                throw new RunbookException(
+                    "MetricsMissing",
+                    RunbookErrorKind.ObjectNotFound,
+                    $"Metrics unavailable: Prometheus at {url} has no series for {errors} or {requests}. Is it scraping the integration?",
+                    url.ToString());
+            }
+
+            var errorsPerSecond = byStatus.Values.Sum();
+            double? requestsPerSecond = requestSamples.Count > 0 ? requestSamples.Sum(s => s.Value) : null;
+            double? ratio = requestsPerSecond is > 0 ? Math.Min(1, errorsPerSecond / requestsPerSecond.Value) : null;
+            var now = nowSamples.Sum(s => s.Value);
+            var inWindow = windowSamples.Sum(s => s.Value);
+            var dominant = byStatus.Where(e => e.Value > 0).OrderByDescending(e => e.Value).Select(e => e.Key).FirstOrDefault();
+            var evidence = new ErrorRateEvidence(url.ToString(), Window, byStatus, errorsPerSecond, requestsPerSecond, ratio, now, inWindow, dominant, new[] { byStatusQuery, requestsQuery, nowQuery, windowQuery });
+
+            var rateText = errorsPerSecond.ToString("0.##", CultureInfo.InvariantCulture) + " errors/s";
+            var ratioText = ratio is { } r ? $" ({TriageDecision.Percent(r)} of {requestsPerSecond!.Value.ToString("0.##", CultureInfo.InvariantCulture)} req/s)" : " (no request metric)";
+            var statusText = byStatus.Any(e => e.Value > 0) ? ", " + string.Join(", ", byStatus.Where(e => e.Value > 0).OrderByDescending(e => e.Value).Select(e => $"{e.Key}: {e.Value.ToString("0.##", CultureInfo.InvariantCulture)}/s")) : string.Empty;
+            var line = $"{rateText}{ratioText} over {Window}{statusText}";
+            var erroringNow = now > 0 && (ratio == null || ratio >= thresholds.NoiseFloor);
+            if (erroringNow)
+            {
+                return new CheckOutcome(CheckStatus.Fail, line + ".", evidence);
+            }
+
+            return inWindow > 0 || errorsPerSecond > 0
+                ? new CheckOutcome(CheckStatus.Warn, line + (now > 0 ? "; under the noise floor now." : "; none in the last minute."), evidence)
+                : new CheckOutcome(CheckStatus.Pass, line + ".", evidence);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using System.Collections.Generic;
+
+namespace PostHogRunbook.Model
+{
+    /// <summary>PostHog error lines in the integration's pod logs over the window, counted by HTTP status.</summary>
+    public sealed class ErrorLogEvidence
+    {
+        public ErrorLogEvidence(
+            int podsRead,
+            int sinceSeconds,
+            long linesRead,
+            IReadOnlyDictionary<string, int> countsByStatus,
+            IReadOnlyDictionary<string, int> lastMinuteCountsByStatus,
+            IReadOnlyList<string> samples,
+            IReadOnlyList<string> podErrors)
+        {
+            PodsRead = podsRead;
+            SinceSeconds = sinceSeconds;
+            LinesRead = linesRead;
+            CountsByStatus = countsByStatus;
+            LastMinuteCountsByStatus = lastMinuteCountsByStatus;
+            Samples = samples;
+            PodErrors = podErrors;
+        }
+
+        public int PodsRead { get; }
+
+        public int SinceSeconds { get; }
+
+        public long LinesRead { get; }
+
+        public IReadOnlyDictionary<string, int> CountsByStatus { get; }
+
+        public IReadOnlyDictionary<string, int> LastMinuteCountsByStatus { get; }
+
+        /// <summary>A few error lines, redacted.</summary>
+        public IReadOnlyList<string> Samples { get; }
+
+        /// <summary>Pods whose logs could not be read, and why.</summary>
+        public IReadOnlyList<string> PodErrors { get; }
+    }
+}

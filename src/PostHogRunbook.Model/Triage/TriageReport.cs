@@ -1,0 +1,61 @@
+using System;
+using System.Collections.Generic;
+
+namespace PostHogRunbook.Model
+{
+    /// <summary>The verdict of Invoke-PostHogTriage: category, severity, next action, the path through the tree, the checks.</summary>
+    public sealed class TriageReport
+    {
+        public TriageReport(
+            TriageCategory category,
+            IncidentSeverity severity,
+            RemediationAction recommendedAction,
+            string summary,
+            IReadOnlyList<string> decisionPath,
+            string? dominantError,
+            double? errorRatio,
+            IReadOnlyList<TriageCheck> checks,
+            TriageTarget target,
+            DateTimeOffset startedAt,
+            TimeSpan duration)
+        {
+            Category = category;
+            Severity = severity;
+            RecommendedAction = recommendedAction;
+            Summary = summary;
+            DecisionPath = decisionPath;
+            DominantError = dominantError;
+            ErrorRatio = errorRatio;
+            Checks = checks;
+            Target = target;
+            StartedAt = startedAt;
+            Duration = duration;
+        }
+
+        public TriageCategory Category { get; }
+
+        public IncidentSeverity Severity { get; }
+
+        public RemediationAction RecommendedAction { get; }
+
+        /// <summary>One line: the verdict and its main reason.</summary>
+        public string Summary { get; }
+
+        /// <summary>Each branch of the decision tree taken, in words, with the evidence that decided it.</summary>
+        public IReadOnlyList<string> DecisionPath { get; }
+
+        /// <summary>The HTTP status class with the most errors ("401", "429", "503", "timeout"), if any.</summary>
+        public string? DominantError { get; }
+
+        /// <summary>Errors / requests over the window, when the metrics allow it.</summary>
+        public double? ErrorRatio { get; }
+
+        public IReadOnlyList<TriageCheck> Checks { get; }
+
+        public TriageTarget Target { get; }
+
+        public DateTimeOffset StartedAt { get; }
+
+        public TimeSpan Duration { get; }
+    }
+}
