@@ -1,0 +1,228 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+
+namespace PostHogRunbook.Lab.Kubernetes
+{
+    /// <summary>
+    /// Every request to the lab's API server goes through here: recorded (part "kubernetes"), delayed by the lab's
+    /// latency, authenticated (bearer token, else 401), authorised (the read-only scenario refuses every write with
+    /// RBAC's 403), then routed to discovery, OpenAPI, logs, watches or the resource verbs. Failures become Status.
+    /// </summary>
+    internal sealed class ApiRequestHandler
+    {
+        /// <summary>Who the read-only scenario says the lab's user is, in RBAC's messages.</summary>
+        public const string ReadOnlyUser = "lab-readonly";
+
+        static readonly string[] PublicPaths = { "/version", "/healthz", "/livez", "/readyz" };
+
+        readonly LabCluster cluster;
+        readonly LabContext lab;
+        readonly byte[] expectedAuthorization;
+        readonly ResourceEndpoints resources;
+
+        public ApiRequestHandler(LabCluster cluster, LabContext lab, string token)
+        {
+            this.cluster = cluster;
+            this.lab = lab;
+            expectedAuthorization = Encoding.UTF8.GetBytes("Bearer " + token);
+            resources = new ResourceEndpoints(cluster.Store);
+        }
+
+        /// <summary>host:port, for discovery's serverAddressByClientCIDRs; set once Kestrel has its port.</summary>
+        public string ServerAddress { get; set; } = "127.0.0.1:443";
+
+        public async Task HandleAsync(HttpContext http)
+        {
+            var cancellationToken = http.RequestAborted;
+            var recorded = 0;
+            void Record()
+            {
+                if (Interlocked.Exchange(ref recorded, 1) == 0)
+                {
+                    lab.Record(new RequestRecord(DateTimeOffset.UtcNow, "kubernetes", http.Request.Method, http.Request.Path.Value ?? "/",
+                        http.Request.QueryString.HasValue ? http.Request.QueryString.Value![1..] : "", http.Response.StatusCode));
+                }
+            }
+
+            http.Response.OnStarting(() =>
+            {
+                Record();
+                return Task.CompletedTask;
+            });
+            try
+            {
+                if (lab.LatencyMs > 0)
+                {
+                    await Task.Delay(lab.LatencyMs, cancellationToken);
+                }
+
+                await RouteAsync(http, cancellationToken);
+            }
+            catch (KubernetesStatusException failure) when (!http.Response.HasStarted)
+            {
+                await ApiResponses.WriteStatusAsync(http, failure, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // The client went away.
+            }
+            catch (Exception unexpected) when (!http.Response.HasStarted)
+            {
+                // A lab bug: say what it was, in the server's own words for internal errors.
+                var failure = new KubernetesStatusException(500, "InternalError", "Internal error occurred: " + unexpected.Message);
+                await ApiResponses.WriteStatusAsync(http, failure, cancellationToken);
+            }
+            finally
+            {
+                Record();
+            }
+        }
+
+        async Task RouteAsync(HttpContext http, CancellationToken cancellationToken)
+        {
+            var path = (http.Request.Path.Value ?? "/").TrimEnd('/');
+            if (path.Length == 0)
+            {
+                path = "/";
+            }
+
+            if (!PublicPaths.Contains(path) && !IsAuthenticated(http.Request))
+            {
+                throw StatusObjects.Unauthorized();
+            }
+
+            var method = http.Request.Method;
+            if (method == HttpMethods.Get && await ServeNonResourceAsync(http, path, cancellationToken))
+            {
+                return;
+            }
+
+            var target = ApiPath.Parse(path) ?? throw StatusObjects.PathNotFound();
+            var verb = Verb(method, target);
+            var watch = http.Request.Query["watch"].ToString();
+            if (verb == "list" && (watch == "true" || watch == "1"))
+            {
+                verb = "watch";
+            }
+
+            if (lab.Scenario.Kubernetes.ReadOnly && verb is "create" or "update" or "patch" or "delete" or "deletecollection")
+            {
+                throw StatusObjects.Forbidden(target.Type, target.Name, verb, ReadOnlyUser, target.Type.Namespaced ? target.Namespace : null);
+            }
+
+            ApiResponses.RequireJsonAccepted(http.Request);
+            switch (verb)
+            {
+                case "list":
+                    await resources.ListAsync(http, target, cancellationToken);
+                    break;
+                case "watch":
+                    await WatchEndpoint.ServeAsync(http, cluster.Store, target, cancellationToken);
+                    break;
+                case "get" when target.Subresource is null:
+                    await resources.GetAsync(http, target, cancellationToken);
+                    break;
+                case "get" when target.Subresource == "log" && target.Type == ResourceTypes.Pods:
+                    await PodLogEndpoint.ServeAsync(http, cluster, lab, target.Namespace ?? "", target.Name!, cancellationToken);
+                    break;
+                case "create" when target.Name is null:
+                    await resources.CreateAsync(http, target, cancellationToken);
+                    break;
+                case "update" when target.Subresource is null:
+                    await resources.UpdateAsync(http, target, cancellationToken);
+                    break;
+                case "patch" when target.Subresource is null:
+                    await resources.PatchAsync(http, target, cancellationToken);
+                    break;
+                case "delete" when target.Subresource is null:
+                    await resources.DeleteAsync(http, target, cancellationToken);
+                    break;
+                case "deletecollection":
+                    await resources.DeleteCollectionAsync(http, target, cancellationToken);
+                    break;
+                case "create" or "update" or "patch" or "delete":
+                    throw StatusObjects.MethodNotAllowed(method);
+                default:
+                    throw StatusObjects.PathNotFound();
+            }
+        }
+
+        /// <summary>Discovery, OpenAPI and health: the paths that are not resources.</summary>
+        async Task<bool> ServeNonResourceAsync(HttpContext http, string path, CancellationToken cancellationToken)
+        {
+            switch (path)
+            {
+                case "/healthz" or "/livez" or "/readyz":
+                    http.Response.ContentType = "text/plain; charset=utf-8";
+                    await http.Response.WriteAsync("ok", cancellationToken);
+                    return true;
+                case "/version":
+                    await ApiResponses.WriteJsonAsync(http, 200, DiscoveryDocuments.Version(), cancellationToken);
+                    return true;
+                case "/api":
+                    await ApiResponses.WriteJsonAsync(http, 200, DiscoveryDocuments.CoreVersions(ServerAddress), cancellationToken);
+                    return true;
+                case "/apis":
+                    await ApiResponses.WriteJsonAsync(http, 200, DiscoveryDocuments.Groups(), cancellationToken);
+                    return true;
+                case "/apis/apps":
+                    await ApiResponses.WriteJsonAsync(http, 200, DiscoveryDocuments.AppsGroup(), cancellationToken);
+                    return true;
+                case "/api/v1":
+                    await ApiResponses.WriteJsonAsync(http, 200, DiscoveryDocuments.Resources("", "v1"), cancellationToken);
+                    return true;
+                case "/apis/apps/v1":
+                    await ApiResponses.WriteJsonAsync(http, 200, DiscoveryDocuments.Resources("apps", "v1"), cancellationToken);
+                    return true;
+                case "/openapi/v3":
+                    await ApiResponses.WriteJsonAsync(http, 200, OpenApiDocuments.Index(), cancellationToken);
+                    return true;
+            }
+
+            if (path.StartsWith("/openapi/v3/", StringComparison.Ordinal))
+            {
+                if (!OpenApiDocuments.ByPath.TryGetValue(path["/openapi/v3/".Length..], out var document))
+                {
+                    throw StatusObjects.PathNotFound();
+                }
+
+                var bytes = Encoding.UTF8.GetBytes(document);
+                http.Response.ContentType = "application/json";
+                http.Response.ContentLength = bytes.Length;
+                if (http.Request.Query.ContainsKey("hash"))
+                {
+                    http.Response.Headers.CacheControl = "public, immutable";
+                }
+
+                http.Response.Headers.ETag = "\"" + OpenApiDocuments.Hash(document) + "\"";
+                await http.Response.Body.WriteAsync(bytes, cancellationToken);
+                return true;
+            }
+
+            return false;
+        }
+
+        bool IsAuthenticated(HttpRequest request)
+        {
+            var given = Encoding.UTF8.GetBytes(request.Headers.Authorization.ToString());
+            return CryptographicOperations.FixedTimeEquals(given, expectedAuthorization);
+        }
+
+        static string Verb(string method, ApiPath target)
+        {
+            var collection = target.Name is null && target.Subresource is null;
+            return method switch
+            {
+                "GET" when collection => "list",
+                "GET" => "get",
+                "POST" => "create",
+                "PUT" => "update",
+                "PATCH" => "patch",
+                "DELETE" when target.Name is null => "deletecollection",
+                "DELETE" => "delete",
+                _ => "unknown",
+            };
+        }
+    }
+}
