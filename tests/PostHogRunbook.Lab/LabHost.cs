@@ -68,11 +68,13 @@ namespace PostHogRunbook.Lab
                 LabPart.StartAsync(ControlApi.Name, context, injectsLatency: false, app => ControlApi.Map(app, context, keys), cancellationToken),
             };
 
+            // The Kubernetes part makes its CA and certificates first: start it beside the others, not after them.
             var kubernetes = new KubernetesApiServer(context);
+            var startingCluster = Task.Run(() => kubernetes.StartAsync(cancellationToken), cancellationToken);
             try
             {
                 var parts = await Task.WhenAll(starting);
-                var cluster = await kubernetes.StartAsync(cancellationToken);
+                var cluster = await startingCluster;
                 var endpoints = new LabEndpoints(
                     context.Scenario.Name,
                     Environment.ProcessId,
@@ -89,6 +91,8 @@ namespace PostHogRunbook.Lab
             }
             catch
             {
+                // Let every start finish (successfully or not) before tearing down what did start.
+                await SettleAsync(starting.Append<Task>(startingCluster));
                 await kubernetes.DisposeAsync();
                 foreach (var started in starting.Where(s => s.IsCompletedSuccessfully))
                 {
@@ -102,6 +106,19 @@ namespace PostHogRunbook.Lab
                 }
 
                 throw;
+            }
+        }
+
+        /// <summary>Waits for every task to end, whatever its outcome: the caller rethrows the failure that matters.</summary>
+        static async Task SettleAsync(IEnumerable<Task> tasks)
+        {
+            try
+            {
+                await Task.WhenAll(tasks);
+            }
+            catch
+            {
+                // Each task's own outcome is inspected (or disposed) by the caller.
             }
         }
 
