@@ -15,7 +15,7 @@ Describe 'Get-PostHogStatus on <Provider>' -ForEach @(
     @{ Provider = 'StatuspageV2' }
 ) {
     BeforeAll {
-        $script:url = $generations[$Provider]
+        $url = $generations[$Provider]
     }
 
     AfterEach { Set-PostHogLabScenario $lab healthy }
@@ -69,12 +69,12 @@ Describe 'Get-PostHogStatus on <Provider>' -ForEach @(
         $eu.Incidents[0].Regions | Should -Be @([PostHogRunbook.Model.PostHogRegion]::EU)
     }
 
-    It 'takes the region from the PostHog host: <Host> is <Expected>' -ForEach @(
-        @{ Host = 'https://us.i.posthog.com'; Expected = 'US'; Affected = $false }
-        @{ Host = 'eu.posthog.com'; Expected = 'EU'; Affected = $true }
+    It 'takes the region from the PostHog host: <HostName> is <Expected>' -ForEach @(
+        @{ HostName = 'https://us.i.posthog.com'; Expected = 'US'; Affected = $false }
+        @{ HostName = 'eu.posthog.com'; Expected = 'EU'; Affected = $true }
     ) {
         Set-PostHogLabScenario $lab eu-outage
-        $status = Get-PostHogStatus -StatusPageUrl $url -PostHogHost $Host
+        $status = Get-PostHogStatus -StatusPageUrl $url -PostHogHost $HostName
         $status.Region | Should -Be $Expected
         $status.IsAffected | Should -Be $Affected
     }
@@ -107,6 +107,20 @@ Describe 'Get-PostHogStatus on <Provider>' -ForEach @(
         $status = Get-PostHogStatus -StatusPageUrl $url -Region US
         $status.IsAffected | Should -BeTrue
         $status.Incidents[0].Impact | Should -Be 'DegradedPerformance'
+    }
+
+    It 'shows a green page when only PostHog''s API fails (<_>)' -ForEach @('bad-key', 'rate-limited', 'server-errors') {
+        Set-PostHogLabScenario $lab $_
+        $status = Get-PostHogStatus -StatusPageUrl $url -Region US
+        $status.IsAffected | Should -BeFalse
+        $status.State | Should -Be 'Operational'
+    }
+
+    It 'waits for a slow page within -TimeoutSec, and gives up past it' {
+        Set-PostHogLabScenario $lab slow
+        $status = Get-PostHogStatus -StatusPageUrl $url -Region US -TimeoutSec 30
+        $status.State | Should -Be 'Operational'
+        { Get-PostHogStatus -StatusPageUrl $url -Region US -TimeoutSec 1 } | Should -Throw -ErrorId 'StatusPageUnreachable,*' -ExpectedMessage '*within 1 s*'
     }
 
     It 'keeps values it does not know instead of failing' {
@@ -173,16 +187,22 @@ Describe 'Get-PostHogStatus failures that are not the page''s content' {
         Set-PostHogLabScenario $lab unreachable
         try {
             $shell = [powershell]::Create()
-            $null = $shell.AddCommand('Import-Module').AddParameter('Name', $env:POSTHOGRUNBOOK_MODULE).AddStatement()
-            $null = $shell.AddCommand('Get-PostHogStatus').AddParameter('StatusPageUrl', $lab.statusPage).AddParameter('TimeoutSec', 300)
+            # One script, not a batch of statements: stopping a batch and disposing it races its error stream.
+            $null = $shell.AddScript('param($module, $url) Import-Module $module; Get-PostHogStatus -StatusPageUrl $url -TimeoutSec 300').AddArgument($env:POSTHOGRUNBOOK_MODULE).AddArgument($lab.statusPage)
+            Clear-PostHogLabRequest $lab
             $running = $shell.BeginInvoke()
-            $deadline = [DateTime]::UtcNow.AddSeconds(30)
-            while (-not (Get-PostHogLabRequest $lab -Part statusPage) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
-            Get-PostHogLabRequest $lab -Part statusPage | Should -Not -BeNullOrEmpty -Because 'the request must be in flight before it is stopped'
+            # Time to import the module and send the request; the page never answers it.
+            Start-Sleep -Seconds 3
             $stopped = $shell.BeginStop($null, $null)
             # A hang guard, not a timing assertion: a command that ignored its token would wait for 300 s.
             $stopped.AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds(20)) | Should -BeTrue
+            $shell.EndStop($stopped)
             $shell.InvocationStateInfo.State | Should -Be 'Stopped'
+            { $shell.EndInvoke($running) } | Should -Throw
+            # The lab records a request its client abandoned as 499: proof that the stop closed the connection.
+            $deadline = [DateTime]::UtcNow.AddSeconds(10)
+            while (-not (Get-PostHogLabRequest $lab -Part statusPage) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            (Get-PostHogLabRequest $lab -Part statusPage).status | Should -Contain 499
         }
         finally {
             $shell.Dispose()

@@ -9,7 +9,7 @@ $script:RepositoryRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
 function Get-PostHogLabAssembly {
     if ($env:POSTHOGRUNBOOK_LAB_DLL) { return $env:POSTHOGRUNBOOK_LAB_DLL }
     $path = Join-Path $script:RepositoryRoot 'tests/PostHogRunbook.Lab/bin/Release/net10.0/PostHogRunbook.Lab.dll'
-    if (-not (Test-Path $path)) { throw "The lab is not built at $path: run ./build.ps1 Build first." }
+    if (-not (Test-Path $path)) { throw "The lab is not built at ${path}: run ./build.ps1 Build first." }
     $path
 }
 
@@ -74,7 +74,8 @@ function Set-PostHogLabLatency {
 
 function Get-PostHogLabRequest {
     param([Parameter(Mandatory)] $Lab, [string] $Part)
-    $records = @(Invoke-RestMethod -Uri "$($Lab.control)/_lab/requests")
+    # Invoke-RestMethod emits a JSON array as one object: unroll it into records.
+    $records = @((Invoke-RestMethod -Uri "$($Lab.control)/_lab/requests") | ForEach-Object { $_ })
     if ($Part) { $records = @($records | Where-Object part -eq $Part) }
     $records
 }

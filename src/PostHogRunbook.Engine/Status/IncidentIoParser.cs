@@ -11,8 +11,9 @@ namespace PostHogRunbook.Engine.Status
     /// </summary>
     internal static class IncidentIoParser
     {
+        // scheduled_maintenances alone proves nothing: Statuspage v2 has a field of that name too.
         public static bool Recognizes(JObject document)
-            => JsonRead.Has(document, "ongoing_incidents") || JsonRead.Has(document, "in_progress_maintenances") || JsonRead.Has(document, "scheduled_maintenances");
+            => JsonRead.Has(document, "ongoing_incidents") || JsonRead.Has(document, "in_progress_maintenances");
 
         public static StatusDocument Parse(JObject document)
         {
