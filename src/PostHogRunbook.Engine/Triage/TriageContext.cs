@@ -37,6 +37,9 @@ namespace PostHogRunbook.Engine.Triage
 
         public RunbookProfile Profile { get; }
 
+        /// <summary>When set, the checks not in it are Skipped.</summary>
+        public System.Collections.Generic.IReadOnlyCollection<TriageCheckName>? OnlyChecks { get; init; }
+
         public TimeSpan CheckTimeout { get; }
 
         public Redactor Redactor { get; }

@@ -26,18 +26,19 @@ namespace PostHogRunbook.Engine.Triage
             TriageThresholds thresholds,
             Redactor redactor,
             ITriageObserver? observer,
-            CancellationToken cancellationToken)
+            CancellationToken cancellationToken,
+            IReadOnlyCollection<TriageCheckName>? onlyChecks = null)
         {
             var targets = contexts.Count == 0 ? new string?[] { null } : contexts.Select(c => (string?)c).ToArray();
-            var runs = targets.Select(context => RunOneAsync(profile, context, checkTimeout, thresholds, redactor, observer, cancellationToken));
+            var runs = targets.Select(context => RunOneAsync(profile, context, checkTimeout, thresholds, redactor, observer, onlyChecks, cancellationToken));
             return await Task.WhenAll(runs).ConfigureAwait(false);
         }
 
-        static async Task<TriageReport> RunOneAsync(RunbookProfile profile, string? kubeContext, TimeSpan checkTimeout, TriageThresholds thresholds, Redactor redactor, ITriageObserver? observer, CancellationToken cancellationToken)
+        static async Task<TriageReport> RunOneAsync(RunbookProfile profile, string? kubeContext, TimeSpan checkTimeout, TriageThresholds thresholds, Redactor redactor, ITriageObserver? observer, IReadOnlyCollection<TriageCheckName>? onlyChecks, CancellationToken cancellationToken)
         {
             var startedAt = DateTimeOffset.UtcNow;
             var clock = Stopwatch.StartNew();
-            using var context = new TriageContext(profile, kubeContext, checkTimeout, redactor, observer, cancellationToken);
+            using var context = new TriageContext(profile, kubeContext, checkTimeout, redactor, observer, cancellationToken) { OnlyChecks = onlyChecks };
             var checks = await Task.WhenAll(
                 RunCheckAsync(TriageCheckName.StatusPage, context, token => StatusPageCheck.RunAsync(context, token), cancellationToken),
                 RunCheckAsync(TriageCheckName.PostHogApi, context, token => PostHogApiCheck.RunAsync(context, token), cancellationToken),
@@ -65,6 +66,11 @@ namespace PostHogRunbook.Engine.Triage
 
         static async Task<TriageCheck> RunCheckAsync(TriageCheckName name, TriageContext context, Func<CancellationToken, Task<CheckOutcome>> body, CancellationToken cancellationToken)
         {
+            if (context.OnlyChecks != null && !context.OnlyChecks.Contains(name))
+            {
+                return new TriageCheck(name, CheckStatus.Skipped, "not selected (-Check)", TimeSpan.Zero, null, null, null);
+            }
+
             var clock = Stopwatch.StartNew();
             using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             bounded.CancelAfter(context.CheckTimeout);

@@ -82,6 +82,11 @@ namespace PostHogRunbook.Commands
         [ValidateNotNullOrEmpty]
         public string? ConfigPath { get; set; }
 
+        /// <summary>Run only these checks; the others are Skipped.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public TriageCheckName[]? Check { get; set; }
+
         /// <summary>For scheduled scripts: nothing is output for a Healthy verdict.</summary>
         [Parameter]
         public SwitchParameter Quiet { get; set; }
@@ -97,6 +102,7 @@ namespace PostHogRunbook.Commands
             {
                 var parameters = BoundProfileParameters();
                 parameters.Remove(nameof(Context));
+                parameters.Remove(nameof(Check));
                 if (Context is { Length: 1 })
                 {
                     parameters[nameof(Context)] = Context[0];
@@ -107,11 +113,11 @@ namespace PostHogRunbook.Commands
                 var timeout = TimeSpan.FromSeconds(profile.GetInt(RunbookSetting.TimeoutSec, 10));
                 var contexts = Context is { Length: > 1 } ? Context.Distinct(StringComparer.Ordinal).ToList() : new List<string>();
                 var observer = new QueuedTriageObserver();
-                var expected = 6 * Math.Max(1, contexts.Count);
+                var expected = (Check?.Distinct().Count() ?? 6) * Math.Max(1, contexts.Count);
                 var progress = new ProgressRecord(1, "Invoke-PostHogTriage", "Running the checks");
 
                 var reports = AwaitWithUpdates(
-                    token => TriageEngine.RunAsync(profile, contexts, timeout, thresholds, new Redactor(), observer, token),
+                    token => TriageEngine.RunAsync(profile, contexts, timeout, thresholds, new Redactor(), observer, token, Check),
                     () => Drain(observer, progress, expected));
                 progress.RecordType = ProgressRecordType.Completed;
                 WriteProgress(progress);

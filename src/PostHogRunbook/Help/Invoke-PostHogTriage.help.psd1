@@ -22,6 +22,7 @@
         Region         = 'US, EU or All: the status page region, instead of the one implied by the PostHog host.'
         TimeoutSec     = 'Each check''s time limit in seconds (default 10). A dependency that never answers costs this, never a hang.'
         ConfigPath     = 'A JSON runbook profile to read settings from (see about_PostHogRunbook).'
+        Check          = 'Run only these checks (StatusPage, PostHogApi, AppHealth, ErrorRate, Workload, ErrorLogs); the others are reported Skipped. The verdict is then made on what ran.'
         Quiet          = 'For scheduled scripts: output nothing for a Healthy verdict.'
         FailOnSeverity = 'For scheduled scripts: after the reports, throw TriageSeverityReached when any report is at or above this severity (P1, P2, P3 or P4), so the job fails.'
     }
