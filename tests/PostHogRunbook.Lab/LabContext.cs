@@ -39,6 +39,9 @@ namespace PostHogRunbook.Lab
         /// <summary>Added before every answer of every part.</summary>
         public int LatencyMs { get; set; }
 
+        /// <summary>What an answer really waits: the injected latency, or the scenario's own minimum.</summary>
+        public int EffectiveLatencyMs => Math.Max(LatencyMs, Scenario.MinimumLatencyMs);
+
         /// <summary>Raised after the scenario changes, so parts (the Kubernetes state) can follow.</summary>
         public event Action<LabScenario>? ScenarioChanged;
 

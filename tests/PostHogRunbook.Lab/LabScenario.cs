@@ -61,7 +61,9 @@ namespace PostHogRunbook.Lab
         IReadOnlyDictionary<string, double> ErrorRates,
         // posthog_requests_total growth per second.
         double RequestRate,
-        KubernetesBehaviour Kubernetes)
+        KubernetesBehaviour Kubernetes,
+        // The least latency every answer of the world's parts pays in this scenario (the "slow" world).
+        int MinimumLatencyMs = 0)
     {
         static readonly IReadOnlyDictionary<string, double> NoErrors = new Dictionary<string, double>();
 
@@ -81,7 +83,7 @@ namespace PostHogRunbook.Lab
             new LabScenario("html", "The status page serves HTML; PostHog answers 503.", StatusPageBehaviour.Html, PostHogApiBehaviour.ServerErrors, AppHealthBehaviour.PostHogDown, Errors("503", 12), 20, new KubernetesBehaviour()),
             new LabScenario("malformed", "The status page serves JSON that does not parse.", StatusPageBehaviour.MalformedJson, PostHogApiBehaviour.Ok, AppHealthBehaviour.Ok, NoErrors, 20, new KubernetesBehaviour()),
             new LabScenario("status-error", "The status page answers 502.", StatusPageBehaviour.ServerError, PostHogApiBehaviour.Ok, AppHealthBehaviour.Ok, NoErrors, 20, new KubernetesBehaviour()),
-            new LabScenario("slow", "Everything works, every answer takes a while (see --latency-ms).", StatusPageBehaviour.Operational, PostHogApiBehaviour.Ok, AppHealthBehaviour.Ok, NoErrors, 20, new KubernetesBehaviour()),
+            new LabScenario("slow", "Everything works, every answer takes at least 2 s (more with --latency-ms).", StatusPageBehaviour.Operational, PostHogApiBehaviour.Ok, AppHealthBehaviour.Ok, NoErrors, 20, new KubernetesBehaviour(), MinimumLatencyMs: 2000),
             new LabScenario("unreachable", "PostHog and its status page accept connections and never answer.", StatusPageBehaviour.Hang, PostHogApiBehaviour.Hang, AppHealthBehaviour.PostHogDown, Errors("timeout", 10), 20, new KubernetesBehaviour()),
             new LabScenario("infra-down", "Our own integration crash-loops; PostHog is fine.", StatusPageBehaviour.Operational, PostHogApiBehaviour.Ok, AppHealthBehaviour.AppDown, NoErrors, 0, new KubernetesBehaviour(PodBehaviour.CrashLoopBackOff, AvailableReplicas: 0)),
             new LabScenario("oom", "Our integration is OOMKilled, one replica left.", StatusPageBehaviour.Operational, PostHogApiBehaviour.Ok, AppHealthBehaviour.Ok, NoErrors, 20, new KubernetesBehaviour(PodBehaviour.OOMKilled, AvailableReplicas: 1)),

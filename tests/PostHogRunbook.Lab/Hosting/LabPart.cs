@@ -54,7 +54,7 @@ namespace PostHogRunbook.Lab.Hosting
             {
                 app.Use(async (http, next) =>
                 {
-                    var latency = context.LatencyMs;
+                    var latency = context.EffectiveLatencyMs;
                     if (latency > 0)
                     {
                         await LabRequestTime.DelayAsync(http, latency);
