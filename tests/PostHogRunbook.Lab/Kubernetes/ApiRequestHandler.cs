@@ -21,8 +21,11 @@ namespace PostHogRunbook.Lab.Kubernetes
         readonly byte[] expectedAuthorization;
         readonly ResourceEndpoints resources;
 
-        public ApiRequestHandler(LabCluster cluster, LabContext lab, string token)
+        readonly CancellationToken serverStopping;
+
+        public ApiRequestHandler(LabCluster cluster, LabContext lab, string token, CancellationToken serverStopping)
         {
+            this.serverStopping = serverStopping;
             this.cluster = cluster;
             this.lab = lab;
             expectedAuthorization = Encoding.UTF8.GetBytes("Bearer " + token);
@@ -34,7 +37,9 @@ namespace PostHogRunbook.Lab.Kubernetes
 
         public async Task HandleAsync(HttpContext http)
         {
-            var cancellationToken = http.RequestAborted;
+            // Watches and followed logs end when the client leaves or when the lab stops, whichever comes first.
+            using var requestLifetime = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, serverStopping);
+            var cancellationToken = requestLifetime.Token;
             var recorded = 0;
             void Record()
             {
@@ -52,9 +57,10 @@ namespace PostHogRunbook.Lab.Kubernetes
             });
             try
             {
-                if (lab.LatencyMs > 0)
+                var latency = lab.EffectiveLatencyMs;
+                if (latency > 0)
                 {
-                    await Task.Delay(lab.LatencyMs, cancellationToken);
+                    await Task.Delay(latency, cancellationToken);
                 }
 
                 await RouteAsync(http, cancellationToken);

@@ -37,7 +37,7 @@ namespace PostHogRunbook.Lab.Kubernetes
             cluster = new LabCluster(Context);
             cluster.Seed(certificates.AuthorityPem);
             var token = "lab-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
-            var handler = new ApiRequestHandler(cluster, Context, token);
+            var handler = new ApiRequestHandler(cluster, Context, token, stopping.Token);
 
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(KubernetesApiServer).Assembly.GetName().Name });
             builder.Logging.ClearProviders();
