@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
+using k8s;
 using k8s.Autorest;
 using Xunit;
 
@@ -40,6 +41,27 @@ namespace PostHogRunbook.Engine.Tests.LabKubernetes
 
         static string[] Messages(string log) =>
             log.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Length > 24 ? l[24..] : l).ToArray();
+
+        [Fact]
+        public async Task Follow_keeps_the_stream_open_and_writes_a_line_a_second_until_the_client_leaves()
+        {
+            await using var cluster = await InProcessCluster.StartAsync("rate-limited");
+            var pod = (await cluster.IntegrationPodsAsync())[0].Metadata.Name;
+
+            using var stream = await cluster.Client.CoreV1.ReadNamespacedPodLogAsync(pod, InProcessCluster.Namespace,
+                container: "integration", follow: true, tailLines: 1);
+            using var reader = new StreamReader(stream);
+            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            var lines = new List<string>();
+            while (lines.Count < 3)
+            {
+                lines.Add(await reader.ReadLineAsync(patience.Token) ?? throw new EndOfStreamException("the followed log ended"));
+            }
+
+            var times = lines.Select(l => DateTimeOffset.Parse(l[..24], CultureInfo.InvariantCulture)).ToList();
+            Assert.True(times[2] > times[1], string.Join("\n", lines));
+            Assert.Single(cluster.Context.Requests, r => r.Path.EndsWith("/log", StringComparison.Ordinal) && r.Query.Contains("follow=true", StringComparison.Ordinal));
+        }
 
         [Fact]
         public async Task Previous_of_a_container_that_never_restarted_is_the_kubelets_400()

@@ -309,6 +309,7 @@ namespace PostHogRunbook.Lab.Kubernetes
 
         void DeletePod(JsonObject pod, DateTimeOffset now)
         {
+            ResourceEndpoints.MarkTerminating(store, Namespace(pod), Name(pod));
             store.Delete(ResourceTypes.Pods, Namespace(pod), Name(pod));
             writtenConditions.Remove(Namespace(pod) + "/" + Name(pod));
             var main = pod["spec"]!["containers"]![0]!["name"]!.GetValue<string>();

@@ -185,19 +185,23 @@ namespace PostHogRunbook.Lab.Kubernetes
                 CheckPreconditions(path.Type, current, options["preconditions"]);
             }
 
+            if (path.Type == ResourceTypes.Pods)
+            {
+                // Pods go gracefully: watchers see them Terminating, then gone; the answer is the pod, marked for deletion.
+                var marked = IsDryRun(http.Request) ? current : MarkTerminating(store, ns, name);
+                if (!IsDryRun(http.Request))
+                {
+                    store.Delete(path.Type, ns, name);
+                }
+
+                await ApiResponses.WriteJsonAsync(http, 200, marked, cancellationToken);
+                return;
+            }
+
             if (!IsDryRun(http.Request))
             {
                 store.Delete(path.Type, ns, name);
                 DeleteOwned(current);
-            }
-
-            if (path.Type == ResourceTypes.Pods)
-            {
-                // Pods go gracefully: the answer is the pod, marked for deletion.
-                current["metadata"]!["deletionTimestamp"] = KubeTime.Format(DateTimeOffset.UtcNow);
-                current["metadata"]!["deletionGracePeriodSeconds"] = 0;
-                await ApiResponses.WriteJsonAsync(http, 200, current, cancellationToken);
-                return;
             }
 
             await ApiResponses.WriteJsonAsync(http, 200, StatusObjects.Success(path.Type, name, current["metadata"]?["uid"]?.GetValue<string>()), cancellationToken);
@@ -248,6 +252,15 @@ namespace PostHogRunbook.Lab.Kubernetes
             return store.Update(path.Type, ns, path.Name!, change);
         }
 
+        /// <summary>What a graceful pod deletion writes first: deletionTimestamp, which kubectl shows as Terminating.</summary>
+        public static JsonObject MarkTerminating(ObjectStore store, string ns, string name) =>
+            store.Update(ResourceTypes.Pods, ns, name, pod =>
+            {
+                pod["metadata"]!["deletionTimestamp"] = KubeTime.Format(DateTimeOffset.UtcNow);
+                pod["metadata"]!["deletionGracePeriodSeconds"] = 30;
+                return pod;
+            });
+
         /// <summary>The garbage collector's foreground work, done at once: a deployment takes its ReplicaSets and their pods.</summary>
         void DeleteOwned(JsonObject owner)
         {
@@ -269,7 +282,13 @@ namespace PostHogRunbook.Lab.Kubernetes
                 var owned = (dependent["metadata"]?["ownerReferences"] as JsonArray)?.Any(r => r?["uid"]?.GetValue<string>() == uid) == true;
                 if (owned)
                 {
-                    store.Delete(dependentType, ns ?? "", dependent["metadata"]!["name"]!.GetValue<string>());
+                    var dependentName = dependent["metadata"]!["name"]!.GetValue<string>();
+                    if (dependentType == ResourceTypes.Pods)
+                    {
+                        MarkTerminating(store, ns ?? "", dependentName);
+                    }
+
+                    store.Delete(dependentType, ns ?? "", dependentName);
                     DeleteOwned(dependent);
                 }
             }
