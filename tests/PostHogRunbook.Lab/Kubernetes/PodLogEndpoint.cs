@@ -13,7 +13,7 @@ namespace PostHogRunbook.Lab.Kubernetes
     /// </summary>
     internal static class PodLogEndpoint
     {
-        const int BufferSize = 32 * 1024;
+        const int BufferSize = 64 * 1024;
 
         public static async Task ServeAsync(HttpContext http, LabCluster cluster, LabContext lab, string ns, string podName, CancellationToken cancellationToken)
         {
@@ -180,7 +180,7 @@ namespace PostHogRunbook.Lab.Kubernetes
             return kept;
         }
 
-        /// <summary>Encodes lines into a pooled buffer and writes it out in 32 KB pieces; stops at limitBytes.</summary>
+        /// <summary>Encodes lines into a pooled buffer and writes it out in 64 KB pieces; stops at limitBytes.</summary>
         sealed class LogWriter : IDisposable
         {
             readonly Stream body;
@@ -205,7 +205,7 @@ namespace PostHogRunbook.Lab.Kubernetes
                 var bytes = Encoding.UTF8.GetByteCount(text);
                 if (used + bytes > buffer.Length)
                 {
-                    await FlushAsync(cancellationToken);
+                    await WriteBufferAsync(cancellationToken);
                 }
 
                 var encoded = bytes <= buffer.Length ? buffer : new byte[bytes];
@@ -230,14 +230,20 @@ namespace PostHogRunbook.Lab.Kubernetes
                 return !LimitReached;
             }
 
-            public async ValueTask FlushAsync(CancellationToken cancellationToken)
+            /// <summary>Hands the buffer to Kestrel, which sends it when its own buffers fill.</summary>
+            async ValueTask WriteBufferAsync(CancellationToken cancellationToken)
             {
                 if (used > 0)
                 {
                     await body.WriteAsync(buffer.AsMemory(0, used), cancellationToken);
                     used = 0;
                 }
+            }
 
+            /// <summary>Sends everything now: at the end, and after each followed line.</summary>
+            public async ValueTask FlushAsync(CancellationToken cancellationToken)
+            {
+                await WriteBufferAsync(cancellationToken);
                 await body.FlushAsync(cancellationToken);
             }
 
