@@ -16,6 +16,9 @@ namespace PostHogRunbook.Lab.Kubernetes
     {
         public static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(300);
 
+        static readonly TimeSpan EventTimeToLive = TimeSpan.FromHours(1);
+        static readonly TimeSpan EventSweepInterval = TimeSpan.FromMinutes(1);
+
         const string TemplateHashLabel = "pod-template-hash";
         static readonly string[] InFlightReasons = { "NewReplicaSetCreated", "FoundNewReplicaSet", "ReplicaSetUpdated" };
 
@@ -40,6 +43,7 @@ namespace PostHogRunbook.Lab.Kubernetes
         public async Task RunAsync(CancellationToken cancellationToken)
         {
             using var timer = new PeriodicTimer(Tick);
+            var nextSweep = DateTimeOffset.UtcNow + EventSweepInterval;
             try
             {
                 while (await timer.WaitForNextTickAsync(cancellationToken))
@@ -47,6 +51,11 @@ namespace PostHogRunbook.Lab.Kubernetes
                     try
                     {
                         ReconcileAll();
+                        if (DateTimeOffset.UtcNow >= nextSweep)
+                        {
+                            nextSweep = DateTimeOffset.UtcNow + EventSweepInterval;
+                            ExpireEvents(DateTimeOffset.UtcNow);
+                        }
                     }
                     catch (KubernetesStatusException)
                     {
@@ -206,6 +215,8 @@ namespace PostHogRunbook.Lab.Kubernetes
                 UpdateReplicaSet(replicaSet, desired, members);
             }
 
+            PruneHistory(deployment, owned, newUid, allPods);
+
             var total = allPods.Count;
             var updated = newPods.Count;
             var maxUnavailable = (int)Math.Floor(replicas * 0.25);
@@ -242,6 +253,33 @@ namespace PostHogRunbook.Lab.Kubernetes
                 current["status"] = status.DeepClone();
                 return current;
             });
+        }
+
+        /// <summary>Old ReplicaSets scaled to zero beyond spec.revisionHistoryLimit go, oldest revision first.</summary>
+        void PruneHistory(JsonObject deployment, List<JsonObject> owned, string newUid, List<JsonObject> pods)
+        {
+            var limit = deployment["spec"]?["revisionHistoryLimit"]?.GetValue<int>() ?? 10;
+            var retired = owned
+                .Where(rs => Uid(rs) != newUid && !pods.Any(p => OwnerUid(p) == Uid(rs)))
+                .OrderByDescending(Revision)
+                .Skip(limit);
+            foreach (var replicaSet in retired)
+            {
+                store.Delete(ResourceTypes.ReplicaSets, Namespace(replicaSet), Name(replicaSet));
+            }
+        }
+
+        /// <summary>Events live an hour, as the API server's default event TTL has it.</summary>
+        public void ExpireEvents(DateTimeOffset now)
+        {
+            foreach (var item in store.List(ResourceTypes.Events, null).Items)
+            {
+                var last = item["lastTimestamp"]?.GetValue<string>() ?? item["metadata"]?["creationTimestamp"]?.GetValue<string>();
+                if (KubeTime.TryParse(last, out var at) && now - at > EventTimeToLive)
+                {
+                    store.Delete(ResourceTypes.Events, Namespace(item), Name(item));
+                }
+            }
         }
 
         PodCondition DesiredCondition(LabScenario scenario, string ns, string replicaSet, string newReplicaSet, int index, int count)

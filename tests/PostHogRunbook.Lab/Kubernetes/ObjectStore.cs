@@ -4,8 +4,17 @@ using System.Threading.Channels;
 
 namespace PostHogRunbook.Lab.Kubernetes
 {
-    /// <summary>One change to one object, as a watch sees it.</summary>
-    internal sealed record WatchEvent(string Type, ResourceType Resource, long ResourceVersion, JsonObject Object);
+    /// <summary>
+    /// One change to one object, as a watch sees it. The object is kept as its JSON text: the history holds
+    /// thousands of these, and text is a tenth of the size of a node tree.
+    /// </summary>
+    internal sealed record WatchEvent(string Type, ResourceType Resource, long ResourceVersion, string Namespace, string ObjectJson)
+    {
+        public static WatchEvent Of(string type, ResourceType resource, long resourceVersion, JsonObject item) =>
+            new(type, resource, resourceVersion, item["metadata"]?["namespace"]?.GetValue<string>() ?? "", item.ToJsonString());
+
+        public JsonObject ParseObject() => (JsonObject)JsonNode.Parse(ObjectJson)!;
+    }
 
     /// <summary>
     /// The lab's etcd: every object as JSON, one resourceVersion counter for the whole cluster (bumped on every
@@ -14,7 +23,7 @@ namespace PostHogRunbook.Lab.Kubernetes
     /// </summary>
     internal sealed class ObjectStore
     {
-        const int HistoryLimit = 20_000;
+        const int HistoryLimit = 10_000;
 
         readonly Lock gate = new();
         readonly Dictionary<(string Resource, string Namespace, string Name), JsonObject> objects = new();
@@ -117,7 +126,7 @@ namespace PostHogRunbook.Lab.Kubernetes
 
                 revision++;
                 removed["metadata"]!["resourceVersion"] = revision.ToString(CultureInfo.InvariantCulture);
-                Publish(new WatchEvent("DELETED", type, revision, (JsonObject)removed.DeepClone()));
+                Publish(WatchEvent.Of("DELETED", type, revision, removed));
                 return removed;
             }
         }
@@ -135,7 +144,7 @@ namespace PostHogRunbook.Lab.Kubernetes
                 {
                     foreach (var item in List(type, ns).Items)
                     {
-                        subscription.Offer(new WatchEvent("ADDED", type, revision, item));
+                        subscription.Offer(WatchEvent.Of("ADDED", type, revision, item));
                     }
                 }
                 else
@@ -170,7 +179,7 @@ namespace PostHogRunbook.Lab.Kubernetes
             // (a JsonValue made from an int in code refuses GetValue<long>).
             var stored = (JsonObject)JsonNode.Parse(item.ToJsonString())!;
             objects[Key(type, ns, name)] = stored;
-            Publish(new WatchEvent(eventType, type, revision, (JsonObject)stored.DeepClone()));
+            Publish(WatchEvent.Of(eventType, type, revision, stored));
             return (JsonObject)stored.DeepClone();
         }
 
@@ -231,7 +240,7 @@ namespace PostHogRunbook.Lab.Kubernetes
                     return;
                 }
 
-                if (ns is not null && change.Object["metadata"]?["namespace"]?.GetValue<string>() != ns)
+                if (ns is not null && change.Namespace != ns)
                 {
                     return;
                 }

@@ -67,15 +67,16 @@ namespace PostHogRunbook.Lab.Kubernetes
                         continue;
                     }
 
-                    if (!labels.Matches(change.Object["metadata"]?["labels"] as JsonObject) || !fields.Matches(change.Object))
+                    var item = change.ParseObject();
+                    if (!labels.Matches(item["metadata"]?["labels"] as JsonObject) || !fields.Matches(item))
                     {
                         continue;
                     }
 
                     JsonNode shown = table
-                        ? TablePrinter.Table(path.Type, new[] { change.Object }, change.ResourceVersion, query["includeObject"].ToString(), DateTimeOffset.UtcNow)
-                        : change.Object;
-                    await WriteAsync(body, new JsonObject { ["type"] = change.Type, ["object"] = shown.DeepClone() }, deadline.Token);
+                        ? TablePrinter.Table(path.Type, new[] { item }, change.ResourceVersion, query["includeObject"].ToString(), DateTimeOffset.UtcNow)
+                        : item;
+                    await WriteAsync(body, new JsonObject { ["type"] = change.Type, ["object"] = shown }, deadline.Token);
                 }
             }
             catch (OperationCanceledException)
