@@ -18,6 +18,8 @@ namespace PostHogRunbook.Engine.Triage
     /// </summary>
     public static class TriageEngine
     {
+        static readonly TimeSpan HardStopMargin = TimeSpan.FromMilliseconds(400);
+
         /// <summary>One report per context (an empty list means the configured or current context), all at once.</summary>
         public static async Task<IReadOnlyList<TriageReport>> RunAsync(
             RunbookProfile profile,
@@ -73,13 +75,15 @@ namespace PostHogRunbook.Engine.Triage
 
             var clock = Stopwatch.StartNew();
             using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            bounded.CancelAfter(context.CheckTimeout);
+            // The HTTP calls inside a check use the check timeout itself, so a dependency that never answers is
+            // named by the check (StatusPageUnreachable, TimedOut); this hard stop only catches what ignores it.
+            bounded.CancelAfter(context.CheckTimeout + HardStopMargin);
             TriageCheck check;
             try
             {
                 // WaitAsync bounds the check even if something inside ignores its token: a dependency that never
                 // answers costs the timeout, never a hang.
-                var outcome = await Task.Run(() => body(bounded.Token), bounded.Token).WaitAsync(context.CheckTimeout + TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
+                var outcome = await Task.Run(() => body(bounded.Token), bounded.Token).WaitAsync(context.CheckTimeout + HardStopMargin + HardStopMargin, cancellationToken).ConfigureAwait(false);
                 check = new TriageCheck(name, outcome.Status, context.Redactor.Redact(outcome.Summary), clock.Elapsed, outcome.Evidence, null, null);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -103,6 +107,13 @@ namespace PostHogRunbook.Engine.Triage
 #pragma warning restore CA1031
             {
                 check = Unavailable(name, context, clock.Elapsed, "CheckFailed", $"{name} failed: {ex.GetType().Name}: {ex.Message}");
+            }
+            finally
+            {
+                // Cancel before the source is disposed: when the caller's Ctrl+C completes WaitAsync first, the
+                // linked source may not have been cancelled yet, and disposing it would leave the body's
+                // requests running (and their sockets open) in the background.
+                bounded.Cancel();
             }
 
             context.Observer?.CheckCompleted(context.ResolvedContext, check);

@@ -39,7 +39,7 @@ namespace PostHogRunbook.Infrastructure
 
         protected override void StopProcessing()
         {
-            stopping.Cancel();
+            CancelWork();
             base.StopProcessing();
         }
 
@@ -56,23 +56,35 @@ namespace PostHogRunbook.Infrastructure
         protected T AwaitWithUpdates<T>(Func<CancellationToken, Task<T>> work, Action onTick)
         {
             var task = Task.Run(() => work(StopToken), StopToken);
-            while (!task.IsCompleted)
+            try
             {
-                try
+                while (!task.IsCompleted)
                 {
-                    task.Wait(200, StopToken);
-                }
-                catch (AggregateException)
-                {
-                    // The task's own failure is rethrown, unwrapped, by GetResult below.
-                    break;
+                    try
+                    {
+                        task.Wait(200, StopToken);
+                    }
+                    catch (AggregateException)
+                    {
+                        // The task's own failure is rethrown, unwrapped, by GetResult below.
+                        break;
+                    }
+
+                    onTick();
                 }
 
                 onTick();
+                return task.GetAwaiter().GetResult();
             }
-
-            onTick();
-            return task.GetAwaiter().GetResult();
+            finally
+            {
+                // A stop can reach this thread first, as a PipelineStoppedException from a Write*, before
+                // StopProcessing runs: the work must not go on in the background.
+                if (!task.IsCompleted)
+                {
+                    CancelWork();
+                }
+            }
         }
 
         /// <summary>Terminating: a failure the whole command cannot continue past.</summary>
@@ -97,6 +109,17 @@ namespace PostHogRunbook.Infrastructure
             }
         }
 
+        void CancelWork()
+        {
+            lock (stopping)
+            {
+                if (!disposed && !stopping.IsCancellationRequested)
+                {
+                    stopping.Cancel();
+                }
+            }
+        }
+
         public void Dispose()
         {
             Dispose(true);
@@ -105,12 +128,27 @@ namespace PostHogRunbook.Infrastructure
 
         protected virtual void Dispose(bool disposing)
         {
-            if (!disposed && disposing)
+            if (!disposing)
             {
-                stopping.Dispose();
+                return;
             }
 
-            disposed = true;
+            lock (stopping)
+            {
+                if (disposed)
+                {
+                    return;
+                }
+
+                // Whatever is still running for this command ends with it.
+                if (!stopping.IsCancellationRequested)
+                {
+                    stopping.Cancel();
+                }
+
+                disposed = true;
+                stopping.Dispose();
+            }
         }
     }
 }

@@ -25,6 +25,7 @@ namespace PostHogRunbook.Engine.Triage.Checks
 
         public static async Task<CheckOutcome> RunAsync(TriageContext context, CancellationToken cancellationToken)
         {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             var host = context.Profile.Get(RunbookSetting.PostHogHost) ?? await DeploymentHostAsync(context).ConfigureAwait(false);
             if (string.IsNullOrWhiteSpace(host))
             {
@@ -51,7 +52,10 @@ namespace PostHogRunbook.Engine.Triage.Checks
             try
             {
                 using var content = new StringContent(body, Encoding.UTF8, "application/json");
-                answer = await RunbookHttp.SendAsync(HttpMethod.Post, new Uri(baseUri, "/flags?v=2"), context.CheckTimeout, cancellationToken, content).ConfigureAwait(false);
+                // What is left of the check's time, less a margin: a /flags that never answers is a TimedOut finding
+                // with its evidence, not a check cut off by its own deadline.
+                var budget = context.CheckTimeout - clock.Elapsed - TimeSpan.FromMilliseconds(250);
+                answer = await RunbookHttp.SendAsync(HttpMethod.Post, new Uri(baseUri, "/flags?v=2"), budget > TimeSpan.FromMilliseconds(100) ? budget : TimeSpan.FromMilliseconds(100), cancellationToken, content).ConfigureAwait(false);
             }
             catch (DependencyUnreachableException ex)
             {
