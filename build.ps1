@@ -22,8 +22,8 @@ param(
     # Demo only: the lab scenario to run the pipeline against.
     [string] $Scenario = 'us-outage',
 
-    # Test only: run only the Pester files whose name matches (e.g. 'Status').
-    [string] $PesterFilter = '*'
+    # Test only: run only the Pester files whose name matches this wildcard (e.g. 'Get*'); all when empty.
+    [string] $PesterFilter = ''
 )
 
 $ErrorActionPreference = 'Stop'
@@ -53,7 +53,7 @@ function Invoke-Dotnet {
 
 function Invoke-Build {
     Write-Host '== Build' -ForegroundColor Cyan
-    Invoke-Dotnet build (Join-Path $root 'PostHogRunbook.sln') -c $configuration --nologo --verbosity minimal
+    Invoke-Dotnet build (Join-Path $root 'PostHogRunbook.sln') -c $configuration --nologo --verbosity minimal | Out-Host
 }
 
 function Invoke-Package {
@@ -97,7 +97,7 @@ function Invoke-Package {
     # imports the staged module, so this session never loads the dlls it just copied).
     $helpFile = Join-Path $target 'en-US/PostHogRunbook.dll-Help.xml'
     & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $source 'Help/Build-MamlHelp.ps1') `
-        -ModuleManifest (Join-Path $target 'PostHogRunbook.psd1') -OutputPath $helpFile
+        -ModuleManifest (Join-Path $target 'PostHogRunbook.psd1') -OutputPath $helpFile | Out-Host
     if ($LASTEXITCODE -ne 0 -or -not (Test-Path $helpFile)) { throw 'Package: writing the MAML help failed.' }
     Write-Host "Packaged $target"
     $target
@@ -120,7 +120,7 @@ function Invoke-XunitTests {
     $trx = Join-Path $results 'engine.trx'
     Remove-Item -Force -ErrorAction Ignore $trx
     & dotnet test (Join-Path $root 'tests/PostHogRunbook.Engine.Tests') -c $configuration --no-build --nologo `
-        --logger 'console;verbosity=normal' --logger "trx;LogFileName=$trx" --results-directory $results
+        --logger 'console;verbosity=normal' --logger "trx;LogFileName=$trx" --results-directory $results | Out-Host
     $exit = $LASTEXITCODE
     if (-not (Test-Path $trx)) {
         Write-Host "xunit produced no results (exit code $exit)." -ForegroundColor Red
@@ -137,8 +137,10 @@ function Invoke-PesterTests([string] $modulePath) {
     Remove-Item -Force -ErrorAction Ignore $summary
     $pester = Join-Path (Get-NuGetPackageRoot) 'pester/6.2.0/tools/Pester.psd1'
     if (-not (Test-Path $pester)) { throw "Pester 6.2.0 is not restored at $pester (the Build task restores it)." }
+    # The filter travels in the environment: pwsh on Unix would expand a '*' argument to a native command into file names.
+    $env:POSTHOGRUNBOOK_PESTER_FILTER = $PesterFilter
     & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tests/pester/Invoke-PesterSuite.ps1') `
-        -ModuleManifest (Join-Path $modulePath 'PostHogRunbook.psd1') -PesterManifest $pester -SummaryPath $summary -Filter $PesterFilter
+        -ModuleManifest (Join-Path $modulePath 'PostHogRunbook.psd1') -PesterManifest $pester -SummaryPath $summary | Out-Host
     $exit = $LASTEXITCODE
     if (-not (Test-Path $summary)) {
         Write-Host "Pester produced no summary (exit code $exit)." -ForegroundColor Red

@@ -10,6 +10,7 @@ param(
 $ErrorActionPreference = 'Stop'
 Import-Module $ModuleManifest
 Import-Module (Join-Path $PSScriptRoot '../pester/LabHarness.psm1')
+Import-Module (Join-Path $PSScriptRoot '../pester/Prometheus.psm1')
 
 function Show-Step([string] $Title, [string] $Command) {
     Write-Host ''
@@ -18,11 +19,17 @@ function Show-Step([string] $Title, [string] $Command) {
 }
 
 $lab = $null
+$prometheus = $null
 try {
     $lab = Start-PostHogLab -Scenario $Scenario
-    Write-Host "Lab scenario '$Scenario' is up: status page $($lab.statusPage), PostHog $($lab.posthog), app $($lab.app)"
-    # The lab's endpoints stand in for the real ones: the profile points the module at them.
-    Set-PostHogRunbookConfig -StatusPageUrl $lab.statusPage -PostHogHost 'https://us.i.posthog.com'
+    Write-Host "Lab scenario '$Scenario' is up: status page $($lab.statusPage), PostHog $($lab.posthog), app $($lab.app), Kubernetes $($lab.kubernetes)"
+    $prometheus = Start-LabPrometheus -MetricsUrl "$($lab.app)/metrics"
+    $prometheusUrl = if ($prometheus.Available) { $prometheus.Url } else { $lab.deadUrl }
+    Write-Host "Prometheus: $(if ($prometheus.Available) { $prometheus.Url + ' scraping the lab every second' } else { $prometheus.Reason })"
+    # The lab's endpoints stand in for the real ones: the session profile points the module at them, as an SRE's
+    # config file would at production.
+    Set-PostHogRunbookConfig -StatusPageUrl $lab.statusPage -PostHogHost $lab.posthog -Region US -HealthUrl "$($lab.app)/health" `
+        -PrometheusUrl $prometheusUrl -KubeConfig $lab.kubeconfig
 
     Show-Step 'What PostHog says about US Cloud' 'Get-PostHogStatus -Region US'
     Get-PostHogStatus -Region US | Out-Host
@@ -32,7 +39,16 @@ try {
 
     Show-Step 'The same page, older generation (Statuspage v2), every region' "Get-PostHogStatus -StatusPageUrl $($lab.statusPageV2) -Region All | Format-Table"
     Get-PostHogStatus -StatusPageUrl $lab.statusPageV2 -Region All | Format-Table | Out-Host
+
+    Show-Step 'Triage: every check at once, the decision tree, a verdict' 'Invoke-PostHogTriage'
+    $report = Invoke-PostHogTriage
+    $report | Out-Host
+
+    Show-Step 'The checks, as a table' '$report.Checks'
+    $report.Checks | Format-Table -Wrap | Out-Host
 }
 finally {
+    # Stopped on success, failure and Ctrl+C alike; the lab also exits by itself when this shell's pipe closes.
+    Stop-LabPrometheus $prometheus
     Stop-PostHogLab $lab
 }

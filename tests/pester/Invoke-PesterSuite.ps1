@@ -6,8 +6,10 @@ param(
     [Parameter(Mandatory)] [string] $ModuleManifest,
     [Parameter(Mandatory)] [string] $PesterManifest,
     [Parameter(Mandatory)] [string] $SummaryPath,
-    [string] $Filter = '*'
+    # A wildcard on the file names; default: $env:POSTHOGRUNBOOK_PESTER_FILTER, else every file.
+    [string] $Filter = $env:POSTHOGRUNBOOK_PESTER_FILTER
 )
+if (-not $Filter) { $Filter = '*' }
 
 $ErrorActionPreference = 'Stop'
 Import-Module $PesterManifest -Force
