@@ -34,7 +34,7 @@ function Measure-Median([int] $Count, [scriptblock] $Action) {
 function Format-Ms([double] $Ms) { '{0:0} ms' -f $Ms }
 
 $pwsh = (Get-Process -Id $PID).Path
-$pwshPrefix = if ((Split-Path -Leaf $pwsh) -like 'dotnet*') { @('pwsh') } else { @() }
+$pwshPrefix = @(if ((Split-Path -Leaf $pwsh) -like 'dotnet*') { 'pwsh' })
 $results = [ordered]@{}
 $notes = [System.Collections.Generic.List[string]]::new()
 $machine = "$([Environment]::ProcessorCount) cores, $([math]::Round([double]((Get-Content /proc/meminfo -TotalCount 1) -replace '\D') / 1MB, 1)) GiB, $([Runtime.InteropServices.RuntimeInformation]::OSDescription), pwsh $($PSVersionTable.PSVersion)"

@@ -228,6 +228,21 @@ Describe 'Dependencies that fail' {
     }
 }
 
+Describe 'Unknown: PostHog errors that name no status class' {
+    BeforeAll {
+        $lab = Start-PostHogLab -Scenario rate-limited
+    }
+    AfterAll { Stop-PostHogLab $lab }
+
+    It 'escalates when only /health says PostHog is degraded' {
+        # Only our app's own view ran: it says PostHog is degraded, but nothing names the error.
+        $report = Invoke-PostHogTriage -Check AppHealth -HealthUrl "$($lab.app)/health" -TimeoutSec 10
+        $report.Category | Should -Be 'Unknown' -Because ($report.DecisionPath -join ' | ')
+        $report.RecommendedAction | Should -Be 'Escalate'
+        ($report.DecisionPath -join ' ') | Should -Match 'posthog service degraded'
+    }
+}
+
 Describe 'Intermittent: errors earlier in the window, none now' {
     BeforeAll {
         $world = Start-World 'server-errors'
@@ -331,10 +346,12 @@ Describe 'Scheduled scripts' {
 
     It 'fails a job from a fresh pwsh with the documented one-liner' {
         $pwsh = (Get-Process -Id $PID).Path
-        $prefix = if ((Split-Path -Leaf $pwsh) -like 'dotnet*') { @('pwsh') } else { @() }
+        $prefix = @(if ((Split-Path -Leaf $pwsh) -like 'dotnet*') { 'pwsh' })
         $script = "Import-Module '$($env:POSTHOGRUNBOOK_MODULE)'; Invoke-PostHogTriage -Quiet -FailOnSeverity P4 -StatusPageUrl $($world.Lab.statusPage) -PostHogHost $($world.Lab.posthog) -PrometheusUrl $($world.Lab.deadUrl) -KubeConfig $($world.Lab.kubeconfig) -TimeoutSec 10"
         & $pwsh @prefix -NoProfile -NonInteractive -Command $script *> $null
-        $LASTEXITCODE | Should -Be 1
+        $LASTEXITCODE | Should -Be 1 -Because 'Prometheus is dead here: MonitoringGap P4 reaches -FailOnSeverity P4'
+        & $pwsh @prefix -NoProfile -NonInteractive -Command ($script -replace 'FailOnSeverity P4', 'FailOnSeverity P1') *> $null
+        $LASTEXITCODE | Should -Be 0 -Because 'P4 is below P1: the job passes'
     }
 
     It 'converts a report to clean JSON with enums as names' {

@@ -354,3 +354,24 @@ Describe 'Debian''s prometheus scraping the lab''s app' {
         ($result | Where-Object { $_.metric.status -eq '503' }).value[1] -as [double] | Should -Be 0
     }
 }
+
+Describe 'Debian''s prometheus scraping a healthy lab' {
+    BeforeAll {
+        $script:healthyLab = Start-PostHogLab -Scenario healthy
+        $script:healthyPrometheus = Start-LabPrometheus -MetricsUrl "$($healthyLab.app)/metrics"
+    }
+
+    AfterAll {
+        Stop-LabPrometheus $script:healthyPrometheus
+        Stop-PostHogLab $script:healthyLab
+    }
+
+    It 'sees every error series, all at a zero rate, and requests flowing' {
+        if (-not $healthyPrometheus.Available) { Set-ItResult -Skipped -Because $healthyPrometheus.Reason; return }
+
+        $errors = @(Invoke-LabPrometheusQuery $healthyPrometheus 'sum by (status) (rate(posthog_errors_total[5m]))')
+        $errors.Count | Should -BeGreaterOrEqual 4
+        foreach ($series in $errors) { $series.value[1] -as [double] | Should -Be 0 -Because "status $($series.metric.status) has no errors when healthy" }
+        (Invoke-LabPrometheusQuery $healthyPrometheus 'sum(rate(posthog_requests_total[5m]))')[0].value[1] -as [double] | Should -BeGreaterThan 0
+    }
+}

@@ -9,7 +9,7 @@ BeforeAll {
     $script:manifestPath = $env:POSTHOGRUNBOOK_MODULE
     $script:moduleBase = Split-Path $manifestPath
     $script:pwsh = (Get-Process -Id $PID).Path
-    $script:pwshArguments = if ((Split-Path -Leaf $pwsh) -like 'dotnet*') { @('pwsh') } else { @() }
+    $script:pwshArguments = @(if ((Split-Path -Leaf $pwsh) -like 'dotnet*') { 'pwsh' })
     Import-Module (Join-Path $PSScriptRoot 'LabHarness.psm1') -Force
 
     # Runs a script in a brand-new pwsh and returns its output lines; throws on a non-zero exit.
