@@ -71,10 +71,13 @@ Describe 'The packaged manifest' {
         $work = Join-Path ([IO.Path]::GetTempPath()) ("phr-gallery-" + [guid]::NewGuid().ToString('n').Substring(0, 8))
         $repository = Join-Path $work 'repo'
         New-Item -ItemType Directory -Path $repository | Out-Null
-        # A private user data folder: Install-PSResource's CurrentUser module path and its repository list
-        # both live under it, so the real user's modules and repositories are never touched.
-        $savedDataHome = $env:XDG_DATA_HOME
-        $env:XDG_DATA_HOME = Join-Path $work 'data'
+        # A private home: Install-PSResource's CurrentUser module path and its repository list both live under
+        # it, so the real user's modules and repositories are never touched. dotnet still finds its tools.
+        $saved = @{ HOME = $env:HOME; NUGET_PACKAGES = $env:NUGET_PACKAGES; DOTNET_CLI_HOME = $env:DOTNET_CLI_HOME }
+        $env:NUGET_PACKAGES = Get-NuGetPackageRoot
+        $env:DOTNET_CLI_HOME = if ($env:DOTNET_CLI_HOME) { $env:DOTNET_CLI_HOME } else { $env:HOME }
+        $env:HOME = Join-Path $work 'home'
+        New-Item -ItemType Directory -Path $env:HOME | Out-Null
         try {
             $output = Invoke-FreshPwsh @"
 `$ErrorActionPreference = 'Stop'
@@ -84,7 +87,7 @@ Install-PSResource -Name PostHogRunbook -Repository LocalTest -Scope CurrentUser
 (Get-ChildItem '$repository' -Filter *.nupkg).Name
 "@
             ($output | Where-Object { $_ -like '*.nupkg' }) | Should -Match '^PostHogRunbook\.\d+\.\d+\.\d+\.nupkg$'
-            $installed = Get-ChildItem (Join-Path $work 'data') -Recurse -Filter PostHogRunbook.psd1 | Select-Object -First 1
+            $installed = Get-ChildItem (Join-Path $work 'home') -Recurse -Force -Filter PostHogRunbook.psd1 | Select-Object -First 1
             $installed | Should -Not -BeNullOrEmpty
             Test-Path (Join-Path $installed.DirectoryName 'Dependencies/KubernetesClient.dll') | Should -BeTrue
             $commands = Invoke-FreshPwsh @"
@@ -96,7 +99,7 @@ Get-Command -Module PostHogRunbook | ForEach-Object Name
             $commands | Should -Contain 'Get-PostHogStatus'
         }
         finally {
-            $env:XDG_DATA_HOME = $savedDataHome
+            foreach ($entry in $saved.GetEnumerator()) { [Environment]::SetEnvironmentVariable($entry.Key, $entry.Value) }
             Remove-Item -Recurse -Force -ErrorAction Ignore $work
         }
     }
