@@ -82,7 +82,7 @@ kubectl --kubeconfig '$($lab.kubeconfig)' logs -l app=posthog-integration --sinc
     foreach ($entry in $alone) {
         $results["  $($entry.Check) alone (-Check $($entry.Check))"] = [pscustomobject]@{ Measured = Format-Ms $entry.Median; Goal = '-'; Met = $null }
     }
-    $results["Runbook commands one after another (curl x3, kubectl logs | grep)"] = [pscustomobject]@{ Measured = Format-Ms $manual.Median; Goal = '-'; Met = $null }
+    $results["Runbook commands one after another (curl x3, then kubectl logs piped to grep)"] = [pscustomobject]@{ Measured = Format-Ms $manual.Median; Goal = '-'; Met = $null }
     $results["Triage / slowest check alone ($($slowest.Check))"] = [pscustomobject]@{ Measured = '{0:0.00}x' -f $ratioSlowest; Goal = '<= 1.3x'; Met = $ratioSlowest -le 1.3 }
     $results['Runbook commands one after another / triage'] = [pscustomobject]@{ Measured = '{0:0.00}x' -f $ratioManual; Goal = '>= 3x'; Met = $ratioManual -ge 3 }
     if (-not $prometheus.Available) { $notes.Add('prometheus was not installed: the ErrorRate check and the curl of the query hit a dead port.') }

@@ -20,9 +20,14 @@ namespace PostHogRunbook.Engine.Triage.Checks
                 return CheckOutcome.Skipped("no kubeconfig: pass -KubeConfig or set KUBECONFIG");
             }
 
-            var deployment = (await context.DeploymentAsync().ConfigureAwait(false))!;
-            var pods = await context.PodsAsync().ConfigureAwait(false);
-            var events = await context.Gateway.ListWarningEventsAsync(cancellationToken).ConfigureAwait(false);
+            // Three independent reads, at once: the check costs one round trip, not three.
+            var deploymentRead = context.DeploymentAsync();
+            var podsRead = context.PodsAsync();
+            var eventsRead = context.Gateway.ListWarningEventsAsync(cancellationToken);
+            await Task.WhenAll(deploymentRead, podsRead, eventsRead).ConfigureAwait(false);
+            var deployment = (await deploymentRead.ConfigureAwait(false))!;
+            var pods = await podsRead.ConfigureAwait(false);
+            var events = await eventsRead.ConfigureAwait(false);
 
             var podNames = new HashSet<string>(pods.Select(p => p.Metadata.Name), StringComparer.Ordinal);
             var warnings = events
