@@ -12,6 +12,13 @@ Import-Module $ModuleManifest
 Import-Module (Join-Path $PSScriptRoot '../pester/LabHarness.psm1')
 Import-Module (Join-Path $PSScriptRoot '../pester/Prometheus.psm1')
 
+# Wide enough for the verdict's lines when the output is not a terminal (CI logs, the README).
+function Show-Output([Parameter(ValueFromPipeline)] $InputObject) {
+    begin { $items = [System.Collections.Generic.List[object]]::new() }
+    process { $items.Add($InputObject) }
+    end { $items | Out-String -Width 120 | Write-Host -NoNewline }
+}
+
 function Show-Step([string] $Title, [string] $Command) {
     Write-Host ''
     Write-Host "### $Title" -ForegroundColor Cyan
@@ -32,20 +39,20 @@ try {
         -PrometheusUrl $prometheusUrl -KubeConfig $lab.kubeconfig
 
     Show-Step 'What PostHog says about US Cloud' 'Get-PostHogStatus -Region US'
-    Get-PostHogStatus -Region US | Out-Host
+    Get-PostHogStatus -Region US | Show-Output
 
     Show-Step 'What PostHog says about EU Cloud' 'Get-PostHogStatus -Region EU'
-    Get-PostHogStatus -Region EU | Out-Host
+    Get-PostHogStatus -Region EU | Show-Output
 
     Show-Step 'The same page, older generation (Statuspage v2), every region' "Get-PostHogStatus -StatusPageUrl $($lab.statusPageV2) -Region All | Format-Table"
-    Get-PostHogStatus -StatusPageUrl $lab.statusPageV2 -Region All | Format-Table | Out-Host
+    Get-PostHogStatus -StatusPageUrl $lab.statusPageV2 -Region All | Format-Table | Show-Output
 
     Show-Step 'Triage: every check at once, the decision tree, a verdict' 'Invoke-PostHogTriage'
     $report = Invoke-PostHogTriage
-    $report | Out-Host
+    $report | Show-Output
 
     Show-Step 'The checks, as a table' '$report.Checks'
-    $report.Checks | Format-Table -Wrap | Out-Host
+    $report.Checks | Format-Table -Wrap | Show-Output
 }
 finally {
     # Stopped on success, failure and Ctrl+C alike; the lab also exits by itself when this shell's pipe closes.
