@@ -45,6 +45,7 @@ try {
     $script = "`$clock = [Diagnostics.Stopwatch]::StartNew(); Import-Module '$ModuleManifest'; Get-PostHogStatus -StatusPageUrl '$($lab.statusPage)' | Out-Null; `$clock.Elapsed.TotalMilliseconds"
     $coldTimes = foreach ($i in 1..$Runs) { [double] (& $pwsh @pwshPrefix -NoProfile -NonInteractive -Command $script) }
     $results['Import + first Get-PostHogStatus (fresh pwsh, in-process stopwatch)'] = [pscustomobject]@{ Measured = Format-Ms (Get-Median $coldTimes); Goal = '< 1500 ms'; Met = (Get-Median $coldTimes) -lt 1500 }
+    $notes.Add('Import + first call is timed inside the fresh pwsh, from before Import-Module to the answer: the start of pwsh itself (about a second here) is not the module''s cost.')
 }
 finally { Stop-PostHogLab $lab }
 
