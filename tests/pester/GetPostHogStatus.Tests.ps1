@@ -186,28 +186,13 @@ Describe 'Get-PostHogStatus failures that are not the page''s content' {
     It 'stops promptly on Ctrl+C while the page hangs' {
         Set-PostHogLabScenario $lab unreachable
         try {
-            $shell = [powershell]::Create()
-            # One script, not a batch of statements: stopping a batch and disposing it races its error stream.
-            $null = $shell.AddScript('param($module, $url) Import-Module $module; Get-PostHogStatus -StatusPageUrl $url -TimeoutSec 300').AddArgument($env:POSTHOGRUNBOOK_MODULE).AddArgument($lab.statusPage)
-            Clear-PostHogLabRequest $lab
-            $running = $shell.BeginInvoke()
-            # Time to import the module and send the request; the page never answers it.
-            Start-Sleep -Seconds 3
-            $stopped = $shell.BeginStop($null, $null)
-            # A hang guard, not a timing assertion: a command that ignored its token would wait for 300 s.
-            $stopped.AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds(20)) | Should -BeTrue
-            $shell.EndStop($stopped)
-            $shell.InvocationStateInfo.State | Should -Be 'Stopped'
-            { $shell.EndInvoke($running) } | Should -Throw
-            # The lab records a request its client abandoned as 499: proof that the stop closed the connection.
-            $deadline = [DateTime]::UtcNow.AddSeconds(10)
-            while (-not (Get-PostHogLabRequest $lab -Part statusPage) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
-            (Get-PostHogLabRequest $lab -Part statusPage).status | Should -Contain 499
+            $stop = Invoke-StoppedCommand -Lab $lab -Part statusPage -Script 'Get-PostHogStatus -StatusPageUrl $lab.statusPage -TimeoutSec 300'
+            $stop.StopReturned | Should -BeTrue
+            $stop.State | Should -Be 'Stopped'
+            $stop.Threw | Should -BeTrue
+            $stop.LabStatuses | Should -Contain 499 -Because 'the stop must close the connection, not leave it open in the background'
         }
-        finally {
-            $shell.Dispose()
-            Set-PostHogLabScenario $lab healthy
-        }
+        finally { Set-PostHogLabScenario $lab healthy }
     }
 }
 

@@ -193,6 +193,23 @@ Describe 'Dependencies that fail' {
         finally { Stop-World $hung }
     }
 
+    It 'tells a 429 with its Retry-After, and a 503, apart in the probe' {
+        $probe = @{ Check = 'PostHogApi'; PostHogHost = $world.Lab.posthog; KubeConfig = $world.Lab.kubeconfig; TimeoutSec = 10 }
+        try {
+            Set-PostHogLabScenario $world.Lab rate-limited
+            $throttled = (Get-Check (Invoke-PostHogTriage @probe) PostHogApi).Evidence
+            $throttled.Outcome | Should -Be 'RateLimited'
+            $throttled.HttpStatus | Should -Be 429
+            $throttled.RetryAfterSec | Should -Be 30
+            Set-PostHogLabScenario $world.Lab server-errors
+            $failing = (Get-Check (Invoke-PostHogTriage @probe) PostHogApi).Evidence
+            $failing.Outcome | Should -Be 'ServerError'
+            $failing.HttpStatus | Should -Be 503
+            $failing.Detail | Should -Match 'transient error'
+        }
+        finally { Set-PostHogLabScenario $world.Lab healthy }
+    }
+
     It 'skips, loudly, what is not configured' {
         $report = Invoke-PostHogTriage -StatusPageUrl $world.Lab.statusPage -PostHogHost $world.Lab.posthog -Region US `
             -ProjectApiKey (ConvertTo-SecureString $world.Lab.projectApiKey -AsPlainText -Force) -PrometheusUrl $world.Lab.deadUrl `
@@ -206,25 +223,14 @@ Describe 'Dependencies that fail' {
 
     It 'stops within moments on Ctrl+C while every dependency hangs' {
         $hung = Start-PostHogLab -Scenario unreachable
-        $shell = [powershell]::Create()
         try {
-            $null = $shell.AddScript('param($module, $lab) Import-Module $module; Invoke-PostHogTriage -StatusPageUrl $lab.statusPage -PostHogHost $lab.posthog -KubeConfig $lab.kubeconfig -HealthUrl ($lab.app + "/health") -PrometheusUrl $lab.deadUrl -TimeoutSec 300').AddArgument($env:POSTHOGRUNBOOK_MODULE).AddArgument($hung)
-            $running = $shell.BeginInvoke()
-            Start-Sleep -Seconds 3
-            $stopped = $shell.BeginStop($null, $null)
-            # A hang guard, not a timing assertion: without cancellation this would wait 300 s.
-            $stopped.AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds(20)) | Should -BeTrue
-            $shell.EndStop($stopped)
-            $shell.InvocationStateInfo.State | Should -Be 'Stopped'
-            { $shell.EndInvoke($running) } | Should -Throw
-            $deadline = [DateTime]::UtcNow.AddSeconds(10)
-            while (-not (Get-PostHogLabRequest $hung -Part statusPage) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
-            (Get-PostHogLabRequest $hung -Part statusPage).status | Should -Contain 499
+            $stop = Invoke-StoppedCommand -Lab $hung -Part statusPage -Script 'Invoke-PostHogTriage -StatusPageUrl $lab.statusPage -PostHogHost $lab.posthog -KubeConfig $lab.kubeconfig -HealthUrl ($lab.app + "/health") -PrometheusUrl $lab.deadUrl -TimeoutSec 300'
+            $stop.StopReturned | Should -BeTrue
+            $stop.State | Should -Be 'Stopped'
+            $stop.Threw | Should -BeTrue
+            $stop.LabStatuses | Should -Contain 499 -Because 'every check''s requests must end with the triage, not go on in the background'
         }
-        finally {
-            $shell.Dispose()
-            Stop-PostHogLab $hung
-        }
+        finally { Stop-PostHogLab $hung }
     }
 }
 

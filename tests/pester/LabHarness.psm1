@@ -85,4 +85,43 @@ function Clear-PostHogLabRequest {
     Invoke-RestMethod -Method Delete -Uri "$($Lab.control)/_lab/requests" | Out-Null
 }
 
-Export-ModuleMember -Function Start-PostHogLab, Stop-PostHogLab, Set-PostHogLabScenario, Set-PostHogLabLatency, Get-PostHogLabRequest, Clear-PostHogLabRequest
+function Invoke-StoppedCommand {
+    <#
+    .SYNOPSIS
+        Ctrl+C, as a test can press it: runs Script in its own runspace with the module imported, stops it after
+        a few seconds, and reports whether the stop came back, the final state, and what the lab recorded for
+        Part afterwards (a request the client abandoned is recorded as 499).
+    #>
+    param(
+        [Parameter(Mandatory)] $Lab,
+        [Parameter(Mandatory)] [string] $Script,
+        [Parameter(Mandatory)] [string] $Part,
+        [int] $RunSeconds = 3
+    )
+    Clear-PostHogLabRequest $Lab
+    $shell = [powershell]::Create()
+    try {
+        # One script, not a batch of statements: stopping a batch and disposing it races its error stream.
+        $null = $shell.AddScript("param(`$module, `$lab) Import-Module `$module; $Script").AddArgument($env:POSTHOGRUNBOOK_MODULE).AddArgument($Lab)
+        $running = $shell.BeginInvoke()
+        # Time to import the module and send the requests; the lab never answers them.
+        Start-Sleep -Seconds $RunSeconds
+        $stopping = $shell.BeginStop($null, $null)
+        # A hang guard, not a timing assertion: a command that ignored its token would wait for its long timeout.
+        $returned = $stopping.AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds(20))
+        if ($returned) { $shell.EndStop($stopping) }
+        $threw = $false
+        try { $null = $shell.EndInvoke($running) } catch { $threw = $true }
+        $deadline = [DateTime]::UtcNow.AddSeconds(10)
+        while (-not (Get-PostHogLabRequest $Lab -Part $Part) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+        [pscustomobject]@{
+            StopReturned = $returned
+            State        = $shell.InvocationStateInfo.State
+            Threw        = $threw
+            LabStatuses  = @((Get-PostHogLabRequest $Lab -Part $Part).status)
+        }
+    }
+    finally { $shell.Dispose() }
+}
+
+Export-ModuleMember -Function Start-PostHogLab, Stop-PostHogLab, Set-PostHogLabScenario, Set-PostHogLabLatency, Get-PostHogLabRequest, Clear-PostHogLabRequest, Invoke-StoppedCommand

@@ -17,14 +17,15 @@ namespace PostHogRunbook.Engine.Redaction
 
         static readonly TimeSpan RegexTimeout = TimeSpan.FromSeconds(2);
 
-        static readonly (string Kind, Regex Pattern, string Replacement)[] Rules =
+        // Each rule keeps what names the secret (the header, the parameter, the key's prefix) and masks the value.
+        static readonly (string Kind, Regex Pattern, Func<Match, string> Mask)[] Rules =
         {
-            ("AuthorizationHeader", new Regex(@"(?i)(authorization\s*[:=]\s*)(?:bearer|basic|token)?\s*[^\s""',}]+", RegexOptions.Compiled, RegexTimeout), "$1" + Mask),
-            ("BearerToken", new Regex(@"(?i)\b(bearer\s+)[A-Za-z0-9._~+/=-]{8,}", RegexOptions.Compiled, RegexTimeout), "$1" + Mask),
-            ("PostHogProjectKey", new Regex(@"\bphc_[A-Za-z0-9_-]{6,}", RegexOptions.Compiled, RegexTimeout), "phc_" + Mask),
-            ("PostHogPersonalKey", new Regex(@"\bphx_[A-Za-z0-9_-]{6,}", RegexOptions.Compiled, RegexTimeout), "phx_" + Mask),
-            ("KubeconfigCredential", new Regex(@"(?im)^(\s*(?:token|client-key-data|client-certificate-data|password|id-token|refresh-token)\s*:\s*).+$", RegexOptions.Compiled, RegexTimeout), "$1" + Mask),
-            ("CredentialParameter", new Regex(@"(?i)\b((?:api[_-]?key|apikey|token|secret|password|access[_-]?token)\s*[=:]\s*""?)[^\s""&,;}]{4,}", RegexOptions.Compiled, RegexTimeout), "$1" + Mask),
+            ("AuthorizationHeader", new Regex(@"(?i)(authorization\s*[:=]\s*)(?:bearer|basic|token)?\s*[^\s""',}]+", RegexOptions.Compiled, RegexTimeout), KeepFirstGroup),
+            ("BearerToken", new Regex(@"(?i)\b(bearer\s+)[A-Za-z0-9._~+/=-]{8,}", RegexOptions.Compiled, RegexTimeout), KeepFirstGroup),
+            ("PostHogProjectKey", new Regex(@"\bphc_[A-Za-z0-9_-]{6,}", RegexOptions.Compiled, RegexTimeout), _ => "phc_" + Mask),
+            ("PostHogPersonalKey", new Regex(@"\bphx_[A-Za-z0-9_-]{6,}", RegexOptions.Compiled, RegexTimeout), _ => "phx_" + Mask),
+            ("KubeconfigCredential", new Regex(@"(?im)^(\s*(?:token|client-key-data|client-certificate-data|password|id-token|refresh-token)\s*:\s*).+$", RegexOptions.Compiled, RegexTimeout), KeepFirstGroup),
+            ("CredentialParameter", new Regex(@"(?i)\b((?:api[_-]?key|apikey|token|secret|password|access[_-]?token)\s*[=:]\s*""?)[^\s""&,;}]{4,}", RegexOptions.Compiled, RegexTimeout), KeepFirstGroup),
         };
 
         readonly ConcurrentDictionary<string, byte> knownSecrets = new(StringComparer.Ordinal);
@@ -72,7 +73,7 @@ namespace PostHogRunbook.Engine.Redaction
                 Count("KnownSecret", occurrences);
             }
 
-            foreach (var (kind, pattern, replacement) in Rules)
+            foreach (var (kind, pattern, mask) in Rules)
             {
                 var matched = 0;
                 result = pattern.Replace(result, match =>
@@ -83,13 +84,15 @@ namespace PostHogRunbook.Engine.Redaction
                     }
 
                     matched++;
-                    return match.Result(replacement);
+                    return mask(match);
                 });
                 Count(kind, matched);
             }
 
             return result;
         }
+
+        static string KeepFirstGroup(Match match) => match.Groups[1].Value + Mask;
 
         /// <summary>A key's prefix and last four characters, to tell keys apart without showing one.</summary>
         public static string Hint(string? key)
