@@ -132,7 +132,7 @@ namespace PostHogRunbook.Engine.Configuration
                 return null;
             }
 
-            if (!Uri.TryCreate(text.Contains("://", StringComparison.Ordinal) ? text : "https://" + text, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            if (!TryParseHttpUri(text, out var uri))
             {
                 throw new RunbookException("InvalidSettingUrl", RunbookErrorKind.InvalidArgument, $"The setting {setting.Name} ('{text}', from {SourceOf(setting)}) is not an http(s) URL.", setting.Name);
             }
@@ -157,6 +157,20 @@ namespace PostHogRunbook.Engine.Configuration
             return RegionOfHost(Get(RunbookSetting.PostHogHost));
         }
 
+        /// <summary>An http(s) URL from a setting; a bare host name ("us.i.posthog.com") means https.</summary>
+        public static bool TryParseHttpUri(string text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Uri? uri)
+        {
+            var candidate = text.Trim();
+            if (Uri.TryCreate(candidate.Contains("://", StringComparison.Ordinal) ? candidate : "https://" + candidate, UriKind.Absolute, out uri)
+                && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+            {
+                return true;
+            }
+
+            uri = null;
+            return false;
+        }
+
         public static PostHogRegion RegionOfHost(string? host)
         {
             if (string.IsNullOrWhiteSpace(host))
@@ -164,7 +178,7 @@ namespace PostHogRunbook.Engine.Configuration
                 return PostHogRegion.All;
             }
 
-            var name = Uri.TryCreate(host.Contains("://", StringComparison.Ordinal) ? host : "https://" + host, UriKind.Absolute, out var uri) ? uri.Host : host;
+            var name = TryParseHttpUri(host, out var uri) ? uri.Host : host;
             name = name.ToLowerInvariant();
             if (name.StartsWith("us.", StringComparison.Ordinal) || name.StartsWith("us-", StringComparison.Ordinal) || name == "app.posthog.com")
             {

@@ -308,12 +308,7 @@ namespace PostHogRunbook.Engine.Triage
             => (signals.Rate?.ErrorsPerSecondByStatus.TryGetValue("429", out var perSecond) == true && perSecond > 0)
                || (signals.Logs?.CountsByStatus.TryGetValue("429", out var lines) == true && lines > 0);
 
-        static string Describe(PostHogRegion region) => region switch
-        {
-            PostHogRegion.US => "US Cloud",
-            PostHogRegion.EU => "EU Cloud",
-            _ => "its components",
-        };
+        static string Describe(PostHogRegion region) => Status.StatusStates.Describe(region);
 
         static string Describe(ServiceState state) => state switch
         {

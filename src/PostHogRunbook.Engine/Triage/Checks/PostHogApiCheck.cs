@@ -32,7 +32,11 @@ namespace PostHogRunbook.Engine.Triage.Checks
                 return CheckOutcome.Skipped("no PostHog host: pass -PostHogHost, or let the deployment's POSTHOG_HOST be read");
             }
 
-            var baseUri = ToUri(host);
+            if (!RunbookProfile.TryParseHttpUri(host, out var baseUri))
+            {
+                throw new RunbookException("InvalidSettingUrl", RunbookErrorKind.InvalidArgument, $"The PostHog host '{host}' is not an http(s) URL or host name.", "PostHogHost");
+            }
+
             var (key, source, keyNote) = await FindKeyAsync(context, cancellationToken).ConfigureAwait(false);
             if (key == null)
             {
@@ -179,8 +183,6 @@ namespace PostHogRunbook.Engine.Triage.Checks
         /// <summary>us.i.posthog.com (ingestion) serves the private API as us.posthog.com; other hosts serve both.</summary>
         internal static string PrivateHost(string host)
             => host.EndsWith(".i.posthog.com", StringComparison.OrdinalIgnoreCase) ? host.Replace(".i.posthog.com", ".posthog.com", StringComparison.OrdinalIgnoreCase) : host;
-
-        static Uri ToUri(string host) => new(host.Contains("://", StringComparison.Ordinal) ? host : "https://" + host);
 
         static bool LooksLikeFlags(HttpFetchResult answer)
         {
