@@ -8,14 +8,17 @@ BeforeDiscovery {
 BeforeAll {
     $script:manifestPath = $env:POSTHOGRUNBOOK_MODULE
     $script:moduleBase = Split-Path $manifestPath
+    # This very pwsh, started fresh: dotnet running the same pwsh.dll (or the pwsh executable), from any folder.
     $script:pwsh = (Get-Process -Id $PID).Path
-    $script:pwshArguments = @(if ((Split-Path -Leaf $pwsh) -like 'dotnet*') { 'pwsh' })
+    $script:pwshArguments = @(if ((Split-Path -Leaf $pwsh) -like 'dotnet*') { [Reflection.Assembly]::GetEntryAssembly().Location })
     Import-Module (Join-Path $PSScriptRoot 'LabHarness.psm1') -Force
 
-    # Runs a script in a brand-new pwsh and returns its output lines; throws on a non-zero exit.
-    function Invoke-FreshPwsh([string] $Script) {
+    # Runs a script in a brand-new pwsh (in WorkingDirectory when given) and returns its output lines; throws on a non-zero exit.
+    function Invoke-FreshPwsh([string] $Script, [string] $WorkingDirectory) {
         $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($Script))
-        $output = & $pwsh @pwshArguments -NoProfile -NonInteractive -EncodedCommand $encoded 2>&1
+        if ($WorkingDirectory) { Push-Location $WorkingDirectory }
+        try { $output = & $pwsh @pwshArguments -NoProfile -NonInteractive -EncodedCommand $encoded 2>&1 }
+        finally { if ($WorkingDirectory) { Pop-Location } }
         if ($LASTEXITCODE -ne 0) { throw "fresh pwsh exited $LASTEXITCODE`n$($output -join "`n")" }
         $output | ForEach-Object { "$_" }
     }
@@ -79,7 +82,8 @@ Describe 'The packaged manifest' {
         $env:HOME = Join-Path $work 'home'
         New-Item -ItemType Directory -Path $env:HOME | Out-Null
         try {
-            $output = Invoke-FreshPwsh @"
+            # Run inside the work folder: publishing writes a NuGet settings file relative to the current folder.
+            $output = Invoke-FreshPwsh -WorkingDirectory $work @"
 `$ErrorActionPreference = 'Stop'
 Register-PSResourceRepository -Name LocalTest -Uri '$repository' -Trusted
 Publish-PSResource -Path '$moduleBase' -Repository LocalTest
@@ -90,7 +94,7 @@ Install-PSResource -Name PostHogRunbook -Repository LocalTest -Scope CurrentUser
             $installed = Get-ChildItem (Join-Path $work 'home') -Recurse -Force -Filter PostHogRunbook.psd1 | Select-Object -First 1
             $installed | Should -Not -BeNullOrEmpty
             Test-Path (Join-Path $installed.DirectoryName 'Dependencies/KubernetesClient.dll') | Should -BeTrue
-            $commands = Invoke-FreshPwsh @"
+            $commands = Invoke-FreshPwsh -WorkingDirectory $work @"
 Import-Module PostHogRunbook -ErrorAction Stop
 (Get-Module PostHogRunbook).ModuleBase
 Get-Command -Module PostHogRunbook | ForEach-Object Name
