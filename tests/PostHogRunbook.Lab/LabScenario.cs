@@ -49,7 +49,9 @@ namespace PostHogRunbook.Lab
         PodBehaviour Pods = PodBehaviour.Running,
         bool RolloutStuck = false,
         bool ReadOnly = false,
-        int AvailableReplicas = 3);
+        int AvailableReplicas = 3,
+        // Resources (plural names) the lab's user may not even read: RBAC refusals for reads.
+        IReadOnlyList<string>? DeniedResources = null);
 
     public sealed record LabScenario(
         string Name,
@@ -90,6 +92,8 @@ namespace PostHogRunbook.Lab
             new LabScenario("rollout-stuck", "Everything works, but a new rollout never progresses.", StatusPageBehaviour.Operational, PostHogApiBehaviour.Ok, AppHealthBehaviour.Ok, NoErrors, 20, new KubernetesBehaviour(RolloutStuck: true)),
             new LabScenario("novel-values", "The status page uses values no client knows yet; everything else works.", StatusPageBehaviour.NovelValues, PostHogApiBehaviour.Ok, AppHealthBehaviour.Ok, NoErrors, 20, new KubernetesBehaviour()),
             new LabScenario("rbac-read-only", "Everything works; the lab's user may read but not write.", StatusPageBehaviour.Operational, PostHogApiBehaviour.Ok, AppHealthBehaviour.Ok, NoErrors, 20, new KubernetesBehaviour(ReadOnly: true)),
+            new LabScenario("rbac-no-secrets", "Everything works; the lab's user may not read secrets.", StatusPageBehaviour.Operational, PostHogApiBehaviour.Ok, AppHealthBehaviour.Ok, NoErrors, 20, new KubernetesBehaviour(DeniedResources: new[] { "secrets" })),
+            new LabScenario("rbac-no-pods", "Everything works; the lab's user may not read pods (nor their logs).", StatusPageBehaviour.Operational, PostHogApiBehaviour.Ok, AppHealthBehaviour.Ok, NoErrors, 20, new KubernetesBehaviour(DeniedResources: new[] { "pods" })),
         };
 
         public static LabScenario Find(string name)

@@ -210,6 +210,40 @@ Describe 'Dependencies that fail' {
         finally { Set-PostHogLabScenario $world.Lab healthy }
     }
 
+    It 'turns an RBAC refusal to read pods into a finding that names the verb and the resource' {
+        $refused = Start-PostHogLab -Scenario rbac-no-pods
+        try {
+            $report = Invoke-PostHogTriage -StatusPageUrl $refused.statusPage -PostHogHost $refused.posthog -Region US -HealthUrl "$($refused.app)/health" `
+                -KubeConfig $refused.kubeconfig -PrometheusUrl $refused.deadUrl -TimeoutSec 10
+            foreach ($name in 'Workload', 'ErrorLogs') {
+                $check = Get-Check $report $name
+                $check.Status | Should -Be 'Unavailable'
+                $check.ErrorId | Should -Be 'KubernetesForbidden'
+                $check.Error | Should -Match "needs 'list' on 'pods'"
+                $check.Error | Should -Match 'cannot list resource "pods"'
+            }
+            (Get-Check $report PostHogApi).Status | Should -Be 'Pass' -Because 'the secret is still readable'
+            $report.Category | Should -Be 'MonitoringGap'
+            $report.Severity | Should -Be 'P4'
+        }
+        finally { Stop-PostHogLab $refused }
+    }
+
+    It 'probes with the configured key when RBAC hides the deployment''s secret, and says so' {
+        $refused = Start-PostHogLab -Scenario rbac-no-secrets
+        try {
+            $probe = @{ Check = 'PostHogApi'; PostHogHost = $refused.posthog; KubeConfig = $refused.kubeconfig; TimeoutSec = 10 }
+            $withKey = Get-Check (Invoke-PostHogTriage @probe -ProjectApiKey (ConvertTo-SecureString $refused.projectApiKey -AsPlainText -Force)) PostHogApi
+            $withKey.Status | Should -Be 'Pass'
+            $withKey.Evidence.KeySource | Should -Be 'Configured'
+            $withKey.Evidence.Detail | Should -Match 'KubernetesForbidden'
+            $withoutKey = Get-Check (Invoke-PostHogTriage @probe) PostHogApi
+            $withoutKey.Status | Should -Be 'Skipped'
+            $withoutKey.Summary | Should -Match 'KubernetesForbidden'
+        }
+        finally { Stop-PostHogLab $refused }
+    }
+
     It 'skips, loudly, what is not configured' {
         $report = Invoke-PostHogTriage -StatusPageUrl $world.Lab.statusPage -PostHogHost $world.Lab.posthog -Region US `
             -ProjectApiKey (ConvertTo-SecureString $world.Lab.projectApiKey -AsPlainText -Force) -PrometheusUrl $world.Lab.deadUrl `

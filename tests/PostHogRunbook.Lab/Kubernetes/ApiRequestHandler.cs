@@ -117,6 +117,11 @@ namespace PostHogRunbook.Lab.Kubernetes
                 throw StatusObjects.Forbidden(target.Type, target.Name, verb, ReadOnlyUser, target.Type.Namespaced ? target.Namespace : null);
             }
 
+            if (lab.Scenario.Kubernetes.DeniedResources is { } denied && denied.Contains(target.Type.Plural))
+            {
+                throw StatusObjects.Forbidden(target.Type, target.Name, verb, ReadOnlyUser, target.Type.Namespaced ? target.Namespace : null);
+            }
+
             ApiResponses.RequireJsonAccepted(http.Request);
             switch (verb)
             {
