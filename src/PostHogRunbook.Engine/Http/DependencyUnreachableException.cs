@@ -1,4 +1,5 @@
 using System;
+using PostHogRunbook.Model;
 
 namespace PostHogRunbook.Engine.Http
 {
@@ -25,5 +26,9 @@ namespace PostHogRunbook.Engine.Http
         public Uri Uri { get; }
 
         public UnreachableReason Reason { get; }
+
+        /// <summary>The same failure under a dependency's own stable id: a timeout is OperationTimeout, anything else ConnectionError.</summary>
+        public RunbookException Named(string errorId, string lead, object target)
+            => new(errorId, Reason == UnreachableReason.TimedOut ? RunbookErrorKind.OperationTimeout : RunbookErrorKind.ConnectionError, lead + Message, target, inner: this);
     }
 }

@@ -1,6 +1,8 @@
 using System;
 using System.Net;
 using System.Text;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
 
 namespace PostHogRunbook.Engine.Http
 {
@@ -38,6 +40,19 @@ namespace PostHogRunbook.Engine.Http
         public TimeSpan? RetryAfter { get; }
 
         public string BodyText => Encoding.UTF8.GetString(Body);
+
+        /// <summary>The body as a JSON object; null when it is not JSON or not an object (HTML, text, an array).</summary>
+        public JObject? BodyAsJsonObject()
+        {
+            try
+            {
+                return JToken.Parse(BodyText) as JObject;
+            }
+            catch (JsonException)
+            {
+                return null;
+            }
+        }
 
         /// <summary>The first bytes of the body, printable, for an error message that shows what came back.</summary>
         public string BodyPreview(int maxChars = 120)

@@ -61,24 +61,10 @@ namespace PostHogRunbook.Engine.Metrics
             }
             catch (DependencyUnreachableException ex)
             {
-                throw new RunbookException(
-                    "PrometheusUnreachable",
-                    ex.Reason == UnreachableReason.TimedOut ? RunbookErrorKind.OperationTimeout : RunbookErrorKind.ConnectionError,
-                    "Metrics unavailable: Prometheus is unreachable. " + ex.Message,
-                    baseUrl.ToString(),
-                    inner: ex);
+                throw ex.Named("PrometheusUnreachable", "Metrics unavailable: Prometheus is unreachable. ", baseUrl.ToString());
             }
 
-            JObject? body = null;
-            try
-            {
-                body = JToken.Parse(fetched.BodyText) as JObject;
-            }
-            catch (JsonException)
-            {
-                body = null;
-            }
-
+            var body = fetched.BodyAsJsonObject();
             if (body == null)
             {
                 throw new RunbookException(

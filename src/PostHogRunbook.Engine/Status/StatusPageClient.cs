@@ -131,12 +131,7 @@ namespace PostHogRunbook.Engine.Status
             }
             catch (DependencyUnreachableException ex)
             {
-                throw new RunbookException(
-                    "StatusPageUnreachable",
-                    ex.Reason == UnreachableReason.TimedOut ? RunbookErrorKind.OperationTimeout : RunbookErrorKind.ConnectionError,
-                    "PostHog's status page is unreachable. " + ex.Message,
-                    RunbookHttp.Describe(uri),
-                    inner: ex);
+                throw ex.Named("StatusPageUnreachable", "PostHog's status page is unreachable. ", RunbookHttp.Describe(uri));
             }
         }
 

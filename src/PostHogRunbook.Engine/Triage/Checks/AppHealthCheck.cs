@@ -29,19 +29,10 @@ namespace PostHogRunbook.Engine.Triage.Checks
             }
             catch (DependencyUnreachableException ex)
             {
-                throw new RunbookException("AppHealthUnreachable", RunbookErrorKind.ConnectionError, ex.Message, RunbookHttp.Describe(url), inner: ex);
+                throw ex.Named("AppHealthUnreachable", "Our /health is unreachable. ", RunbookHttp.Describe(url));
             }
 
-            JObject? body;
-            try
-            {
-                body = JToken.Parse(answer.BodyText) as JObject;
-            }
-            catch (JsonException)
-            {
-                body = null;
-            }
-
+            var body = answer.BodyAsJsonObject();
             if (body == null)
             {
                 if (answer.Status >= 500)

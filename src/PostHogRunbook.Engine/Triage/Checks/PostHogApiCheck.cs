@@ -185,36 +185,21 @@ namespace PostHogRunbook.Engine.Triage.Checks
             => host.EndsWith(".i.posthog.com", StringComparison.OrdinalIgnoreCase) ? host.Replace(".i.posthog.com", ".posthog.com", StringComparison.OrdinalIgnoreCase) : host;
 
         static bool LooksLikeFlags(HttpFetchResult answer)
-        {
-            try
-            {
-                return JToken.Parse(answer.BodyText) is JObject body && (body.ContainsKey("flags") || body.ContainsKey("featureFlags"));
-            }
-            catch (JsonException)
-            {
-                return false;
-            }
-        }
+            => answer.BodyAsJsonObject() is { } body && (body.ContainsKey("flags") || body.ContainsKey("featureFlags"));
 
         static string ErrorDetail(HttpFetchResult answer)
         {
-            try
+            if (answer.BodyAsJsonObject() is { } body)
             {
-                if (JToken.Parse(answer.BodyText) is JObject body)
+                var code = body["code"]?.ToString();
+                var detail = body["detail"]?.ToString();
+                if (code != null || detail != null)
                 {
-                    var code = body["code"]?.ToString();
-                    var detail = body["detail"]?.ToString();
-                    if (code != null || detail != null)
-                    {
-                        return string.Join(": ", new[] { code, detail }.Where(s => !string.IsNullOrEmpty(s)));
-                    }
+                    return string.Join(": ", new[] { code, detail }.Where(s => !string.IsNullOrEmpty(s)));
                 }
             }
-            catch (JsonException)
-            {
-                // Not JSON: the body's first bytes say what it is.
-            }
 
+            // Not JSON, or not PostHog's error shape: the body's first bytes say what it is.
             return answer.BodyPreview(160);
         }
 
