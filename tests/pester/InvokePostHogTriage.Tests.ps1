@@ -237,9 +237,11 @@ Describe 'Dependencies that fail' {
             $withKey.Status | Should -Be 'Pass'
             $withKey.Evidence.KeySource | Should -Be 'Configured'
             $withKey.Evidence.Detail | Should -Match 'KubernetesForbidden'
+            # Without a configured key the refusal is the finding, as for every other RBAC refusal.
             $withoutKey = Get-Check (Invoke-PostHogTriage @probe) PostHogApi
-            $withoutKey.Status | Should -Be 'Skipped'
-            $withoutKey.Summary | Should -Match 'KubernetesForbidden'
+            $withoutKey.Status | Should -Be 'Unavailable'
+            $withoutKey.ErrorId | Should -Be 'KubernetesForbidden'
+            $withoutKey.Error | Should -Match "'get' on 'secrets'" 
         }
         finally { Stop-PostHogLab $refused }
     }

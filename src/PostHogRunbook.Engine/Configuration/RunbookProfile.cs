@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
@@ -15,9 +14,6 @@ namespace PostHogRunbook.Engine.Configuration
     /// </summary>
     public sealed class RunbookProfile
     {
-        /// <summary>Session settings: one process, shared by its runspaces.</summary>
-        static readonly ConcurrentDictionary<string, string> Session = new(StringComparer.OrdinalIgnoreCase);
-
         readonly Dictionary<string, (string? Value, SettingSource Source)> values = new(StringComparer.OrdinalIgnoreCase);
 
         RunbookProfile(string? configPath)
@@ -27,20 +23,6 @@ namespace PostHogRunbook.Engine.Configuration
 
         /// <summary>The config file that was read, if any.</summary>
         public string? ConfigPath { get; }
-
-        public static void SetSession(string name, string? value)
-        {
-            if (value == null)
-            {
-                Session.TryRemove(name, out _);
-            }
-            else
-            {
-                Session[name] = value;
-            }
-        }
-
-        public static void ClearSession() => Session.Clear();
 
         /// <summary>The config file in force: -ConfigPath, then $env:POSTHOG_RUNBOOK_CONFIG, then the user's config folder.</summary>
         public static string? LocateConfigFile(string? explicitPath)
@@ -73,15 +55,18 @@ namespace PostHogRunbook.Engine.Configuration
         public static string DefaultUserConfigPath()
             => Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.ApplicationData, Environment.SpecialFolderOption.DoNotVerify), "PostHogRunbook", "config.json");
 
-        /// <summary>Resolves every setting. <paramref name="parameters"/> holds the values the user passed (already strings).</summary>
-        public static RunbookProfile Resolve(IReadOnlyDictionary<string, string?> parameters, string? explicitConfigPath)
+        /// <summary>
+        /// Resolves every setting. <paramref name="parameters"/> holds the values the user passed (already strings);
+        /// <paramref name="session"/> the runspace's Set-PostHogRunbookConfig values.
+        /// </summary>
+        public static RunbookProfile Resolve(IReadOnlyDictionary<string, string?> parameters, string? explicitConfigPath, IReadOnlyDictionary<string, string>? session = null)
         {
             var configPath = LocateConfigFile(explicitConfigPath);
             var profile = new RunbookProfile(configPath);
             var file = configPath == null ? null : ReadConfigFile(configPath);
             foreach (var setting in RunbookSetting.All)
             {
-                profile.values[setting.Name] = ResolveOne(setting, parameters, file);
+                profile.values[setting.Name] = ResolveOne(setting, parameters, session, file);
             }
 
             return profile;
@@ -188,16 +173,16 @@ namespace PostHogRunbook.Engine.Configuration
             return name.StartsWith("eu.", StringComparison.Ordinal) || name.StartsWith("eu-", StringComparison.Ordinal) ? PostHogRegion.EU : PostHogRegion.All;
         }
 
-        static (string? Value, SettingSource Source) ResolveOne(RunbookSetting setting, IReadOnlyDictionary<string, string?> parameters, JObject? file)
+        static (string? Value, SettingSource Source) ResolveOne(RunbookSetting setting, IReadOnlyDictionary<string, string?> parameters, IReadOnlyDictionary<string, string>? session, JObject? file)
         {
             if (parameters.TryGetValue(setting.Name, out var given) && !string.IsNullOrEmpty(given))
             {
                 return (given, SettingSource.Parameter);
             }
 
-            if (Session.TryGetValue(setting.Name, out var session) && !string.IsNullOrEmpty(session))
+            if (session != null && session.TryGetValue(setting.Name, out var fromSession) && !string.IsNullOrEmpty(fromSession))
             {
-                return (session, SettingSource.Session);
+                return (fromSession, SettingSource.Session);
             }
 
             if (!setting.IsSecret && file?.GetValue(setting.Name, StringComparison.OrdinalIgnoreCase) is { } token && token.Type != JTokenType.Null)

@@ -15,15 +15,23 @@ namespace PostHogRunbook.Engine.Http
     /// <summary>
     /// The one HTTP layer: every call to a status page, PostHog, our app, Prometheus or a webhook goes
     /// through here, so timeouts, cancellation, body limits and failure naming are the same everywhere.
+    /// It sends through the connection pool it is given (the module keeps one for its lifetime, so a warm
+    /// triage reuses its connections; a test passes its own).
     /// </summary>
-    internal static class RunbookHttp
+    internal sealed class RunbookHttp : IRunbookHttp
     {
         /// <summary>Bodies above this are cut: a status page or a health answer is a few kilobytes.</summary>
         public const int DefaultMaxBodyBytes = 4 * 1024 * 1024;
 
-        static readonly Lazy<HttpClient> SharedClient = new(CreateClient);
+        readonly HttpClient client;
 
-        static HttpClient CreateClient()
+        public RunbookHttp(HttpClient client)
+        {
+            this.client = client;
+        }
+
+        /// <summary>The client every RunbookHttp of a module load shares: per-call timeouts, redirects, decompression.</summary>
+        public static HttpClient CreateClient()
         {
             var handler = new SocketsHttpHandler
             {
@@ -45,7 +53,7 @@ namespace PostHogRunbook.Engine.Http
         /// <paramref name="timeout"/>. Throws <see cref="DependencyUnreachableException"/> when there is no answer,
         /// <see cref="OperationCanceledException"/> when the caller cancelled. Any HTTP status is an answer.
         /// </summary>
-        public static async Task<HttpFetchResult> SendAsync(
+        public async Task<HttpFetchResult> SendAsync(
             HttpMethod method,
             Uri uri,
             TimeSpan timeout,
@@ -69,7 +77,7 @@ namespace PostHogRunbook.Engine.Http
             var stopwatch = Stopwatch.StartNew();
             try
             {
-                using var response = await SharedClient.Value.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeoutSource.Token).ConfigureAwait(false);
+                using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeoutSource.Token).ConfigureAwait(false);
                 var (body, truncated) = await ReadBoundedAsync(response.Content, maxBodyBytes, timeoutSource.Token).ConfigureAwait(false);
                 stopwatch.Stop();
                 return new HttpFetchResult(
@@ -99,9 +107,6 @@ namespace PostHogRunbook.Engine.Http
                 throw new DependencyUnreachableException(uri, UnreachableReason.ConnectionLost, $"{Describe(uri)} dropped the connection: {ex.Message}", ex);
             }
         }
-
-        public static Task<HttpFetchResult> GetAsync(Uri uri, TimeSpan timeout, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? headers = null)
-            => SendAsync(HttpMethod.Get, uri, timeout, cancellationToken, headers: headers);
 
         /// <summary>Scheme, host and path: never the query, which may hold a key.</summary>
         public static string Describe(Uri uri) => uri.GetLeftPart(UriPartial.Path);

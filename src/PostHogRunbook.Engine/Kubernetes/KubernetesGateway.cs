@@ -20,7 +20,7 @@ namespace PostHogRunbook.Engine.Kubernetes
     /// the same way everywhere (KubernetesForbidden says which verb on which resource is missing).
     /// KubernetesClient types stay inside the engine.
     /// </summary>
-    internal sealed class KubernetesGateway : IDisposable
+    internal sealed class KubernetesGateway : IKubernetesGateway
     {
         readonly k8s.Kubernetes client;
 
@@ -39,7 +39,7 @@ namespace PostHogRunbook.Engine.Kubernetes
         public string Server { get; }
 
         /// <summary>Connects to a context of a kubeconfig; the namespace is the given one, else the context's, else default.</summary>
-        public static KubernetesGateway Open(string kubeConfigPath, string? context, string? @namespace)
+        internal static KubernetesGateway Open(string kubeConfigPath, string? context, string? @namespace)
         {
             var facts = KubeConfigReader.Describe(kubeConfigPath, context);
             KubernetesClientConfiguration configuration;

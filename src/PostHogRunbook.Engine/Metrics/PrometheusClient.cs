@@ -17,11 +17,13 @@ namespace PostHogRunbook.Engine.Metrics
     /// <summary>Prometheus's HTTP API (/api/v1/query, /api/v1/query_range) through the one HTTP layer.</summary>
     internal sealed class PrometheusClient
     {
+        readonly IRunbookHttp http;
         readonly Uri baseUrl;
         readonly TimeSpan timeout;
 
-        public PrometheusClient(Uri baseUrl, TimeSpan timeout)
+        public PrometheusClient(IRunbookHttp http, Uri baseUrl, TimeSpan timeout)
         {
+            this.http = http;
             this.baseUrl = baseUrl;
             this.timeout = timeout;
         }
@@ -57,7 +59,7 @@ namespace PostHogRunbook.Engine.Metrics
             HttpFetchResult fetched;
             try
             {
-                fetched = await RunbookHttp.GetAsync(uri, timeout, cancellationToken).ConfigureAwait(false);
+                fetched = await http.GetAsync(uri, timeout, cancellationToken).ConfigureAwait(false);
             }
             catch (DependencyUnreachableException ex)
             {

@@ -14,19 +14,33 @@ namespace PostHogRunbook.Engine.Status
     /// Reads PostHog's status page, whichever generation serves it, and filters it to one region.
     /// Given a site root it asks incident.io's path first, then Statuspage's; given a document URL it reads that.
     /// </summary>
-    public static class StatusPageClient
+    public sealed class StatusPageClient
     {
         public const string IncidentIoPath = "/api/v1/summary";
         public const string StatuspagePath = "/api/v2/summary.json";
 
-        public static async Task<PostHogStatus> GetStatusAsync(Uri statusPageUrl, PostHogRegion region, TimeSpan timeout, CancellationToken cancellationToken)
+        readonly IRunbookHttp http;
+        readonly TimeProvider time;
+
+        public StatusPageClient(Services.RunbookServices services)
+            : this(services.Http, services.Time)
+        {
+        }
+
+        internal StatusPageClient(IRunbookHttp http, TimeProvider time)
+        {
+            this.http = http;
+            this.time = time;
+        }
+
+        public async Task<PostHogStatus> GetStatusAsync(Uri statusPageUrl, PostHogRegion region, TimeSpan timeout, CancellationToken cancellationToken)
         {
             var (fetched, document) = await FetchDocumentAsync(statusPageUrl, timeout, cancellationToken).ConfigureAwait(false);
-            return Filter(document, region, fetched.RequestUri.ToString(), DateTimeOffset.UtcNow);
+            return Filter(document, region, fetched.RequestUri.ToString(), time.GetUtcNow());
         }
 
         /// <summary>Reads and parses the page; every failure is a <see cref="RunbookException"/> with a StatusPage* id.</summary>
-        internal static async Task<(HttpFetchResult Fetched, StatusDocument Document)> FetchDocumentAsync(Uri statusPageUrl, TimeSpan timeout, CancellationToken cancellationToken)
+        internal async Task<(HttpFetchResult Fetched, StatusDocument Document)> FetchDocumentAsync(Uri statusPageUrl, TimeSpan timeout, CancellationToken cancellationToken)
         {
             var isSiteRoot = string.IsNullOrEmpty(statusPageUrl.AbsolutePath.Trim('/'));
             var first = isSiteRoot ? new Uri(statusPageUrl, IncidentIoPath) : statusPageUrl;
@@ -123,11 +137,11 @@ namespace PostHogRunbook.Engine.Status
             return named.Count == 0 ? head : head + " - " + string.Join("; ", named);
         }
 
-        static async Task<HttpFetchResult> FetchAsync(Uri uri, TimeSpan timeout, CancellationToken cancellationToken)
+        async Task<HttpFetchResult> FetchAsync(Uri uri, TimeSpan timeout, CancellationToken cancellationToken)
         {
             try
             {
-                return await RunbookHttp.GetAsync(uri, timeout, cancellationToken).ConfigureAwait(false);
+                return await http.GetAsync(uri, timeout, cancellationToken).ConfigureAwait(false);
             }
             catch (DependencyUnreachableException ex)
             {

@@ -1,48 +1,64 @@
 using System;
+using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using k8s.Models;
 using PostHogRunbook.Engine.Configuration;
+using PostHogRunbook.Engine.Http;
 using PostHogRunbook.Engine.Kubernetes;
 using PostHogRunbook.Engine.Redaction;
+using PostHogRunbook.Engine.Services;
 using PostHogRunbook.Model;
 
 namespace PostHogRunbook.Engine.Triage
 {
     /// <summary>
-    /// Everything one triage of one context shares between its checks: the profile, the Kubernetes gateway
-    /// (opened once), and the deployment (read once, used by the workload check and by the probe for its host).
+    /// Everything one triage of one context shares between its checks: the command's services, the profile, the
+    /// Kubernetes gateway (opened once, off the callers' threads), and the deployment and pods (read once, used by
+    /// several checks).
     /// </summary>
-    internal sealed class TriageContext : IDisposable
+    internal sealed class TriageContext
     {
-        readonly Lazy<KubernetesGateway?> gateway;
-        readonly Lazy<Task<V1Deployment?>> deployment;
-        readonly Lazy<Task<System.Collections.Generic.IReadOnlyList<V1Pod>>> pods;
-        RunbookException? gatewayFailure;
+        readonly RunbookServices services;
+        readonly Lazy<Task<IKubernetesGateway>> gateway;
+        readonly Lazy<Task<V1Deployment>> deployment;
+        readonly Lazy<Task<IReadOnlyList<V1Pod>>> pods;
 
-        public TriageContext(RunbookProfile profile, string? context, TimeSpan checkTimeout, Redactor redactor, ITriageObserver? observer, CancellationToken cancellationToken)
+        public TriageContext(RunbookServices services, TriageRequest request, string? context, ITriageObserver? observer, CancellationToken cancellationToken)
         {
-            Profile = profile;
-            CheckTimeout = checkTimeout;
-            Redactor = redactor;
+            this.services = services;
+            Profile = request.Profile;
+            CheckTimeout = request.CheckTimeout;
+            Thresholds = request.Thresholds;
+            OnlyChecks = request.OnlyChecks;
             Observer = observer;
-            KubeConfigPath = KubeConfigReader.Locate(profile.Get(RunbookSetting.KubeConfig));
-            RequestedContext = context ?? profile.Get(RunbookSetting.Context);
-            Deployment = profile.Get(RunbookSetting.Deployment) ?? "posthog-integration";
-            Selector = profile.Get(RunbookSetting.Selector) ?? "app=posthog-integration";
-            gateway = new Lazy<KubernetesGateway?>(OpenGateway, LazyThreadSafetyMode.ExecutionAndPublication);
-            deployment = new Lazy<Task<V1Deployment?>>(() => ReadDeploymentAsync(cancellationToken), LazyThreadSafetyMode.ExecutionAndPublication);
-            pods = new Lazy<Task<System.Collections.Generic.IReadOnlyList<V1Pod>>>(() => ListPodsAsync(cancellationToken), LazyThreadSafetyMode.ExecutionAndPublication);
+            KubeConfigPath = KubeConfigReader.Locate(Profile.Get(RunbookSetting.KubeConfig));
+            RequestedContext = context ?? Profile.Get(RunbookSetting.Context);
+            Deployment = Profile.Get(RunbookSetting.Deployment)!;
+            Selector = Profile.Get(RunbookSetting.Selector)!;
+
+            // Opening reads the kubeconfig and sets up TLS: synchronous work, done once on a pool thread that nobody
+            // waits on while blocked. Every check awaits the same task.
+            gateway = new Lazy<Task<IKubernetesGateway>>(() => Task.Run(OpenGateway, CancellationToken.None), LazyThreadSafetyMode.ExecutionAndPublication);
+            deployment = new Lazy<Task<V1Deployment>>(() => ReadDeploymentAsync(cancellationToken), LazyThreadSafetyMode.ExecutionAndPublication);
+            pods = new Lazy<Task<IReadOnlyList<V1Pod>>>(() => ListPodsAsync(cancellationToken), LazyThreadSafetyMode.ExecutionAndPublication);
         }
 
         public RunbookProfile Profile { get; }
 
-        /// <summary>When set, the checks not in it are Skipped.</summary>
-        public System.Collections.Generic.IReadOnlyCollection<TriageCheckName>? OnlyChecks { get; init; }
+        public IRunbookHttp Http => services.Http;
 
+        public Redactor Redactor => services.Redactor;
+
+        public TimeProvider Time => services.Time;
+
+        /// <summary>When set, the checks not in it are Skipped.</summary>
+        public IReadOnlyCollection<TriageCheckName>? OnlyChecks { get; }
+
+        /// <summary>Each dependency call's whole budget.</summary>
         public TimeSpan CheckTimeout { get; }
 
-        public Redactor Redactor { get; }
+        public TriageThresholds Thresholds { get; }
 
         public ITriageObserver? Observer { get; }
 
@@ -56,76 +72,58 @@ namespace PostHogRunbook.Engine.Triage
 
         public bool HasKubernetes => KubeConfigPath != null;
 
-        /// <summary>The gateway, or a RunbookException (bad kubeconfig, unknown context) for every check that needs it.</summary>
-        public KubernetesGateway Gateway
-        {
-            get
-            {
-                var opened = gateway.Value;
-                if (opened == null)
-                {
-                    throw gatewayFailure ?? new RunbookException("KubeConfigNotFound", RunbookErrorKind.ObjectNotFound, "No kubeconfig: pass -KubeConfig or set KUBECONFIG.", "KubeConfig");
-                }
+        /// <summary>The gateway, or a RunbookException (no or bad kubeconfig, unknown context) for every check that needs it.</summary>
+        public Task<IKubernetesGateway> GatewayAsync() => gateway.Value;
 
-                return opened;
-            }
-        }
+        /// <summary>Why the context could not be opened, once something tried; null when it opened or was never needed.</summary>
+        public RunbookException? GatewayFailure
+            => gateway.IsValueCreated && gateway.Value.IsFaulted ? gateway.Value.Exception?.InnerException as RunbookException : null;
 
-        public string? ResolvedContext => gateway.IsValueCreated ? gateway.Value?.Context : RequestedContext;
+        /// <summary>The context in use: the kubeconfig's, once opened; else the one asked for (so a report names it even when it could not be opened).</summary>
+        public string? ResolvedContext => OpenedGateway?.Context ?? RequestedContext;
 
-        public string? ResolvedNamespace => gateway.IsValueCreated ? gateway.Value?.Namespace : Profile.Get(RunbookSetting.Namespace);
+        public string? ResolvedNamespace => OpenedGateway?.Namespace ?? Profile.Get(RunbookSetting.Namespace);
 
-        /// <summary>The integration's deployment, read once; null without Kubernetes.</summary>
-        public Task<V1Deployment?> DeploymentAsync() => deployment.Value;
+        IKubernetesGateway? OpenedGateway => gateway.IsValueCreated && gateway.Value.IsCompletedSuccessfully ? gateway.Value.GetAwaiter().GetResult() : null;
+
+        /// <summary>The integration's deployment, read once, with its own whole timeout.</summary>
+        public Task<V1Deployment> DeploymentAsync() => deployment.Value;
 
         /// <summary>The integration's pods (by selector only), listed once for the workload and log checks.</summary>
-        public Task<System.Collections.Generic.IReadOnlyList<V1Pod>> PodsAsync() => pods.Value;
+        public Task<IReadOnlyList<V1Pod>> PodsAsync() => pods.Value;
 
         public void Verbose(string message) => Observer?.Verbose(Redactor.Redact(message));
 
-        public void Dispose()
+        /// <summary>A token that ends after one whole timeout, or with the caller's.</summary>
+        public CancellationTokenSource Bounded(CancellationToken cancellationToken)
         {
-            if (gateway.IsValueCreated)
-            {
-                gateway.Value?.Dispose();
-            }
+            var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            bounded.CancelAfter(CheckTimeout);
+            return bounded;
         }
 
-        KubernetesGateway? OpenGateway()
+        IKubernetesGateway OpenGateway()
         {
             if (KubeConfigPath == null)
             {
-                return null;
+                throw new RunbookException("KubeConfigNotFound", RunbookErrorKind.ObjectNotFound, "No kubeconfig: pass -KubeConfig or set KUBECONFIG.", "KubeConfig");
             }
 
-            try
-            {
-                return KubernetesGateway.Open(KubeConfigPath, RequestedContext, Profile.Get(RunbookSetting.Namespace));
-            }
-            catch (RunbookException ex)
-            {
-                gatewayFailure = ex;
-                return null;
-            }
+            return services.Kubernetes.Open(KubeConfigPath, RequestedContext, Profile.Get(RunbookSetting.Namespace));
         }
 
-        async Task<V1Deployment?> ReadDeploymentAsync(CancellationToken cancellationToken)
+        async Task<V1Deployment> ReadDeploymentAsync(CancellationToken cancellationToken)
         {
-            if (!HasKubernetes)
-            {
-                return null;
-            }
-
-            using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            bounded.CancelAfter(CheckTimeout);
-            return await Gateway.GetDeploymentAsync(Deployment, bounded.Token).ConfigureAwait(false);
+            var opened = await GatewayAsync().ConfigureAwait(false);
+            using var bounded = Bounded(cancellationToken);
+            return await opened.GetDeploymentAsync(Deployment, bounded.Token).ConfigureAwait(false);
         }
 
-        async Task<System.Collections.Generic.IReadOnlyList<V1Pod>> ListPodsAsync(CancellationToken cancellationToken)
+        async Task<IReadOnlyList<V1Pod>> ListPodsAsync(CancellationToken cancellationToken)
         {
-            using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            bounded.CancelAfter(CheckTimeout);
-            return await Gateway.ListPodsAsync(Selector, bounded.Token).ConfigureAwait(false);
+            var opened = await GatewayAsync().ConfigureAwait(false);
+            using var bounded = Bounded(cancellationToken);
+            return await opened.ListPodsAsync(Selector, bounded.Token).ConfigureAwait(false);
         }
     }
 }

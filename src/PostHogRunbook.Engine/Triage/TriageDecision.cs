@@ -7,107 +7,244 @@ using PostHogRunbook.Model;
 namespace PostHogRunbook.Engine.Triage
 {
     /// <summary>
-    /// The runbook's decision tree and severity rules (DESIGN.md, "Decision tree and severity"), from check
-    /// results alone: no I/O, so every branch is tested directly. Each branch taken is written into the path
-    /// with the evidence that decided it.
+    /// The runbook's decision tree and severity rules (the README and about_PostHogRunbook), from check results
+    /// alone: no I/O, so every branch is tested directly. Each branch taken is a DecisionStep (question, answer,
+    /// the evidence that decided it); the path's sentences are rendered from the steps. Only what ran counts: a
+    /// Skipped or Unavailable check is "not known", never "shows none".
     /// </summary>
     public static class TriageDecision
     {
         public static TriageVerdict Decide(IReadOnlyList<TriageCheck> checks, TriageThresholds thresholds)
         {
             var signals = new TriageSignals(checks);
-            var path = new List<string>();
-            var errorsNow = ErrorsNow(signals, thresholds);
+            var steps = new List<DecisionStep>();
             TriageCategory category;
             RemediationAction action;
             string? dominant = null;
 
-            if (errorsNow.Count > 0)
+            var unreached = Unreached(signals);
+            if (unreached != null)
             {
-                path.Add("PostHog errors now? yes: " + string.Join("; ", errorsNow) + ".");
+                steps.Add(Ask(DecisionQuestion.TriageReach, "Could the triage reach anything", DecisionAnswer.No, unreached,
+                    "Nothing answered from where the triage runs: its own network (DNS, proxy, egress) is the first suspect; check it, then triage again from inside the cluster."));
+                var (unknownSeverity, unknownBecause) = (IncidentSeverity.P3, "the integration's state cannot be measured from here");
+                steps.Add(SeverityStep(unknownSeverity, unknownBecause));
+                return new TriageVerdict(TriageCategory.Unknown, unknownSeverity, RemediationAction.Escalate, steps, null, null,
+                    $"Unknown ({unknownSeverity}): the triage could reach none of its dependencies; its own network is the first suspect. Next: Escalate.");
+            }
+
+            var reachGap = ProbeReachGap(signals, thresholds);
+            var errorsNow = ErrorsNow(signals, thresholds, countProbe: reachGap == null);
+            var notMeasured = NotMeasured(signals);
+            var errorsAnswer = errorsNow.Count > 0 ? DecisionAnswer.Yes : notMeasured.Count == ErrorSourceCount ? DecisionAnswer.Unknown : DecisionAnswer.No;
+
+            if (errorsAnswer == DecisionAnswer.Yes)
+            {
+                steps.Add(Ask(DecisionQuestion.PostHogErrorsNow, "PostHog errors now", DecisionAnswer.Yes, errorsNow));
                 if (signals.Status is { IsAffected: true } status)
                 {
-                    path.Add($"Does PostHog's status page show an incident or maintenance on {Describe(status.Region)}? yes: {status.Summary}.");
+                    steps.Add(StatusStep(status));
                     category = TriageCategory.PostHogOutage;
                     action = RemediationAction.EnableFallback;
                     dominant = signals.DominantError().Status;
                 }
                 else
                 {
-                    path.Add(signals.Status != null
-                        ? $"Does PostHog's status page show an incident or maintenance on {Describe(signals.Status.Region)}? no: {signals.Status.Summary}."
-                        : $"Does PostHog's status page show an incident? unknown: the status page check is {StatusOf(checks, TriageCheckName.StatusPage)}{ReasonOf(checks, TriageCheckName.StatusPage)}; deciding by the errors alone.");
+                    steps.Add(signals.Status != null
+                        ? Ask(DecisionQuestion.StatusPageDeclaresIncident, $"Does PostHog's status page show an incident or maintenance on {Describe(signals.Status.Region)}", DecisionAnswer.No, Facts(TriageCheckName.StatusPage, signals.Status.Summary))
+                        : Ask(DecisionQuestion.StatusPageDeclaresIncident, "Does PostHog's status page show an incident", DecisionAnswer.Unknown,
+                            Facts(TriageCheckName.StatusPage, $"the status page check is {StatusOf(checks, TriageCheckName.StatusPage)}{ReasonOf(checks, TriageCheckName.StatusPage)}; deciding by the errors alone")));
                     var (errorClass, source) = signals.DominantError();
                     dominant = errorClass;
                     (category, action) = Classify(errorClass);
-                    path.Add(errorClass == null
-                        ? "Dominant error: none that names a status class (only /health's view of PostHog); escalate."
-                        : $"Dominant error: {errorClass} (from {source}) -> {category}.");
+                    steps.Add(new DecisionStep(
+                        DecisionQuestion.DominantError,
+                        errorClass == null ? DecisionAnswer.Unknown : DecisionAnswer.Value,
+                        errorClass,
+                        Facts(null, errorClass == null ? "none that names a status class (only /health's view of PostHog)" : $"{errorClass} from {source}"),
+                        errorClass == null
+                            ? "Dominant error: none that names a status class (only /health's view of PostHog); escalate."
+                            : $"Dominant error: {errorClass} (from {source}) -> {category}."));
                 }
             }
             else
             {
-                path.Add("PostHog errors now? no: the probe, /health, the metrics and the last minute of logs show none.");
+                steps.Add(errorsAnswer == DecisionAnswer.Unknown
+                    ? Ask(DecisionQuestion.PostHogErrorsNow, "PostHog errors now", DecisionAnswer.Unknown, notMeasured)
+                    : Ask(DecisionQuestion.PostHogErrorsNow, "PostHog errors now", DecisionAnswer.No, NoErrorsBecause(signals, notMeasured, reachGap)));
                 var unhealthy = Unhealthy(signals);
                 if (unhealthy.Count > 0)
                 {
-                    path.Add("Is our service healthy? no: " + string.Join("; ", unhealthy) + ".");
                     category = TriageCategory.InternalInfrastructure;
                     action = signals.Workload != null ? RemediationAction.RestartIntegration : RemediationAction.Escalate;
-                    if (action == RemediationAction.Escalate)
-                    {
-                        path.Add("The workload cannot be read, so a restart cannot be applied or verified: escalate.");
-                    }
+                    steps.Add(Ask(DecisionQuestion.ServiceHealthy, "Is our service healthy", DecisionAnswer.No, unhealthy,
+                        action == RemediationAction.Escalate ? "The workload cannot be read, so a restart cannot be applied or verified: escalate." : null));
                 }
                 else
                 {
-                    path.Add("Is our service healthy? yes: " + HealthyBecause(signals) + ".");
+                    steps.Add(Ask(DecisionQuestion.ServiceHealthy, "Is our service healthy", signals.Health == null && signals.Workload == null ? DecisionAnswer.Unknown : DecisionAnswer.Yes, HealthyBecause(signals)));
                     var earlier = ErrorsEarlier(signals);
-                    if (earlier != null)
+                    if (signals.Status is { IsAffected: true } declared)
                     {
-                        path.Add($"Errors earlier in the window? yes: {earlier}.");
+                        // PostHog says so even though our traffic shows nothing (yet): never Healthy, but no change to make on its word alone.
+                        steps.Add(StatusStep(declared, errorsAnswer == DecisionAnswer.Unknown
+                            ? "our own errors were not measured: run the whole triage before enabling fallback"
+                            : "our own traffic shows no errors: watch it, and enable fallback if errors appear"));
+                        category = TriageCategory.PostHogOutage;
+                        action = RemediationAction.Monitor;
+                    }
+                    else if (earlier != null)
+                    {
+                        steps.Add(Ask(DecisionQuestion.ErrorsEarlier, "Errors earlier in the window", DecisionAnswer.Yes, new[] { earlier }));
                         category = TriageCategory.Intermittent;
                         action = RemediationAction.Monitor;
                         dominant = signals.DominantError().Status;
                     }
-                    else if (signals.AnyUnavailable)
+                    else if (signals.AnyUnavailable || reachGap != null)
                     {
-                        var gaps = checks.Where(c => c.Status == CheckStatus.Unavailable).Select(c => $"{c.Name} ({c.Error ?? c.Summary})");
-                        path.Add("A check Unavailable? yes: " + string.Join("; ", gaps) + ".");
+                        var gaps = checks.Where(c => c.Status == CheckStatus.Unavailable).Select(c => new DecisionEvidence(c.Name, $"{c.Name} ({c.Error ?? c.Summary})")).ToList();
+                        if (reachGap != null)
+                        {
+                            gaps.Add(reachGap);
+                        }
+
+                        steps.Add(Ask(DecisionQuestion.CheckUnavailable, "A check Unavailable", DecisionAnswer.Yes, gaps));
                         category = TriageCategory.MonitoringGap;
                         action = RemediationAction.None;
                     }
                     else
                     {
-                        path.Add("Errors earlier in the window? no. Every check that ran passed.");
+                        var skipped = checks.Where(c => c.Status == CheckStatus.Skipped).Select(c => c.Name.ToString()).ToList();
+                        var answer = notMeasured.Count == ErrorSourceCount ? DecisionAnswer.Unknown : DecisionAnswer.No;
+                        steps.Add(new DecisionStep(DecisionQuestion.ErrorsEarlier, answer, null, Array.Empty<DecisionEvidence>(),
+                            $"Errors earlier in the window? {Word(answer)}. Every check that ran passed{(skipped.Count > 0 ? $" (not run: {string.Join(", ", skipped)})" : string.Empty)}."));
                         category = TriageCategory.Healthy;
                         action = RemediationAction.None;
                     }
                 }
             }
 
-            var (severity, because) = Severity(category, signals, thresholds, errorsNow.Count > 0);
-            path.Add($"Severity {severity}: {because}.");
+            var (severity, because) = Severity(category, signals, thresholds, errorsAnswer == DecisionAnswer.Yes);
+            steps.Add(SeverityStep(severity, because));
             var ratio = signals.TrafficErrorRatio;
             var summary = category == TriageCategory.Healthy
                 ? "Healthy: no PostHog errors, our service is healthy."
                 : $"{category} ({severity}): {because}. Next: {action}.";
-            return new TriageVerdict(category, severity, action, path, dominant, ratio, summary);
+            return new TriageVerdict(category, severity, action, steps, dominant, ratio, summary);
         }
 
-        static List<string> ErrorsNow(TriageSignals signals, TriageThresholds thresholds)
+        /// <summary>The four checks that can say "PostHog errors now": the probe, /health, the metrics, the logs.</summary>
+        const int ErrorSourceCount = 4;
+
+        static readonly TriageCheckName[] ErrorSources = { TriageCheckName.PostHogApi, TriageCheckName.AppHealth, TriageCheckName.ErrorRate, TriageCheckName.ErrorLogs };
+
+        /// <summary>The sources of "errors now" that did not run: each is unknown, never "shows none".</summary>
+        static List<DecisionEvidence> NotMeasured(TriageSignals signals)
+            => ErrorSources
+                .Where(name => !signals.Ran(name))
+                .Select(name => new DecisionEvidence(name, $"{Source(name)} not known ({name} {StatusOf(signals.Checks, name)}{ReasonOf(signals.Checks, name)})"))
+                .ToList();
+
+        static List<DecisionEvidence> NoErrorsBecause(TriageSignals signals, List<DecisionEvidence> notMeasured, DecisionEvidence? reachGap)
         {
-            var reasons = new List<string>();
-            if (signals.ProbeFails)
+            var clean = ErrorSources.Where(name => signals.Ran(name) && !(name == TriageCheckName.PostHogApi && reachGap != null)).Select(Source).ToList();
+            var facts = new List<DecisionEvidence> { new(null, $"{JoinAnd(clean)} show{(clean.Count == 1 ? "s" : string.Empty)} none") };
+            if (reachGap != null)
+            {
+                facts.Add(reachGap);
+            }
+
+            facts.AddRange(notMeasured);
+            return facts;
+        }
+
+        /// <summary>
+        /// The probe is one client on one network: when it cannot reach PostHog while the integration's own traffic
+        /// (metrics or logs) is clean and /health does not complain, the gap is the triage's reach, not PostHog.
+        /// </summary>
+        static DecisionEvidence? ProbeReachGap(TriageSignals signals, TriageThresholds thresholds)
+        {
+            if (!signals.ProbeUnreachable || ErrorsNow(signals, thresholds, countProbe: false).Count > 0)
+            {
+                return null;
+            }
+
+            var metricsClean = signals.Rate is { RequestsPerSecond: > 0 };
+            var logsClean = signals.Logs is { LinesRead: > 0 };
+            if (!metricsClean && !logsClean)
+            {
+                return null;
+            }
+
+            var traffic = JoinAnd(new[] { metricsClean ? "the metrics" : null, logsClean ? "the logs" : null, signals.Health != null ? "/health" : null }.OfType<string>().ToList());
+            return new DecisionEvidence(TriageCheckName.PostHogApi,
+                $"the live probe could not reach {signals.Probe!.Host} ({signals.Probe.Outcome}), but {traffic} show the integration's own traffic reaching PostHog without errors: a gap of the triage's own reach (its network, proxy or DNS), not PostHog's");
+        }
+
+        /// <summary>Nothing answered at all: every check that ran found its dependency unreachable. Null otherwise.</summary>
+        static List<DecisionEvidence>? Unreached(TriageSignals signals)
+        {
+            var attempted = signals.Checks.Where(c => c.Status != CheckStatus.Skipped).ToList();
+            if (attempted.Count < 2 || !attempted.All(c => IsUnreachable(c, signals)))
+            {
+                return null;
+            }
+
+            return attempted.Select(c => new DecisionEvidence(c.Name, c.Name == TriageCheckName.PostHogApi ? $"PostHogApi: {signals.Probe!.Outcome}" : $"{c.Name}: {c.ErrorId}")).ToList();
+        }
+
+        static bool IsUnreachable(TriageCheck check, TriageSignals signals)
+            => check.Name == TriageCheckName.PostHogApi && check.Evidence != null
+                ? signals.ProbeUnreachable
+                : check.Status == CheckStatus.Unavailable && check.ErrorId is { } id && (id.EndsWith("Unreachable", StringComparison.Ordinal) || id == "CheckTimedOut");
+
+        static DecisionStep StatusStep(PostHogStatus status, string? remark = null)
+            => Ask(DecisionQuestion.StatusPageDeclaresIncident, $"Does PostHog's status page show an incident or maintenance on {Describe(status.Region)}", DecisionAnswer.Yes,
+                Facts(TriageCheckName.StatusPage, remark == null ? status.Summary : $"{status.Summary}; {remark}"));
+
+        static DecisionStep SeverityStep(IncidentSeverity severity, string because)
+            => new(DecisionQuestion.Severity, DecisionAnswer.Value, severity.ToString(), Facts(null, because), $"Severity {severity}: {because}.");
+
+        /// <summary>A yes/no/unknown step: "Question? answer: fact; fact." and an optional remark after it.</summary>
+        static DecisionStep Ask(DecisionQuestion question, string prompt, DecisionAnswer answer, IReadOnlyList<DecisionEvidence> evidence, string? remark = null)
+        {
+            var text = $"{prompt}? {Word(answer)}" + (evidence.Count > 0 ? ": " + string.Join("; ", evidence.Select(e => e.Fact)) : string.Empty) + ".";
+            return new DecisionStep(question, answer, null, evidence, remark == null ? text : text + " " + remark);
+        }
+
+        static DecisionEvidence[] Facts(TriageCheckName? check, string fact) => new[] { new DecisionEvidence(check, fact) };
+
+        static string Word(DecisionAnswer answer) => answer switch
+        {
+            DecisionAnswer.Yes => "yes",
+            DecisionAnswer.No => "no",
+            _ => "unknown",
+        };
+
+        static string Source(TriageCheckName name) => name switch
+        {
+            TriageCheckName.PostHogApi => "the probe",
+            TriageCheckName.AppHealth => "/health",
+            TriageCheckName.ErrorRate => "the metrics",
+            _ => "the last minute of logs",
+        };
+
+        static string JoinAnd(List<string> parts)
+            => parts.Count <= 1 ? string.Concat(parts) : string.Join(", ", parts.Take(parts.Count - 1)) + " and " + parts[^1];
+
+        static List<DecisionEvidence> ErrorsNow(TriageSignals signals, TriageThresholds thresholds, bool countProbe)
+        {
+            var reasons = new List<DecisionEvidence>();
+            if (countProbe && signals.ProbeFails)
             {
                 var probe = signals.Probe!;
                 var code = probe.HttpStatus is { } http ? $"HTTP {http} " : string.Empty;
-                reasons.Add($"the live probe of {probe.Host} got {code}{probe.Outcome}{(probe.Detail != null ? $" ({probe.Detail})" : string.Empty)}");
+                reasons.Add(new(TriageCheckName.PostHogApi, $"the live probe of {probe.Host} got {code}{probe.Outcome}{(probe.Detail != null ? $" ({probe.Detail})" : string.Empty)}"));
             }
 
             if (signals.HealthSaysPostHogBad)
             {
-                reasons.Add($"/health reports the posthog service {signals.Health!.PostHogService}");
+                reasons.Add(new(TriageCheckName.AppHealth, $"/health reports the posthog service {signals.Health!.PostHogService}"));
             }
 
             if (signals.Rate is { } rate && rate.ErrorsPerSecondNow > 0)
@@ -116,71 +253,72 @@ namespace PostHogRunbook.Engine.Triage
                 {
                     if (ratio >= thresholds.NoiseFloor)
                     {
-                        reasons.Add($"the metrics show {Percent(ratio)} of requests failing over {rate.Window} (noise floor {Percent(thresholds.NoiseFloor)}), {rate.ErrorsPerSecondNow.ToString("0.##", CultureInfo.InvariantCulture)}/s now");
+                        reasons.Add(new(TriageCheckName.ErrorRate, $"the metrics show {Percent(ratio)} of requests failing over {rate.Window} (noise floor {Percent(thresholds.NoiseFloor)}), {rate.ErrorsPerSecondNow.ToString("0.##", CultureInfo.InvariantCulture)}/s now"));
                     }
                 }
                 else
                 {
-                    reasons.Add($"the metrics show {rate.ErrorsPerSecondNow.ToString("0.##", CultureInfo.InvariantCulture)} errors/s now (no request metric for a ratio)");
+                    reasons.Add(new(TriageCheckName.ErrorRate, $"the metrics show {rate.ErrorsPerSecondNow.ToString("0.##", CultureInfo.InvariantCulture)} errors/s now (no request metric for a ratio)"));
                 }
             }
 
             if (signals.LogErrorsLastMinute > 0)
             {
-                reasons.Add($"{signals.LogErrorsLastMinute} PostHog error lines in the last minute of logs ({Counts(signals.Logs!.LastMinuteCountsByStatus)})");
+                reasons.Add(new(TriageCheckName.ErrorLogs, $"{signals.LogErrorsLastMinute} PostHog error lines in the last minute of logs ({Counts(signals.Logs!.LastMinuteCountsByStatus)})"));
             }
 
             return reasons;
         }
 
-        static List<string> Unhealthy(TriageSignals signals)
+        static List<DecisionEvidence> Unhealthy(TriageSignals signals)
         {
-            var reasons = new List<string>();
+            var reasons = new List<DecisionEvidence>();
             if (!signals.AppUp)
             {
-                reasons.Add($"/health answers HTTP {signals.Health!.HttpStatus} with status {signals.Health.Status ?? "(none)"}");
+                reasons.Add(new(TriageCheckName.AppHealth, $"/health answers HTTP {signals.Health!.HttpStatus} with status {signals.Health.Status ?? "(none)"}"));
             }
 
             if (signals.Workload is { } workload)
             {
                 if (signals.NoAvailableReplica)
                 {
-                    reasons.Add($"no available replica of {workload.Deployment} (0/{workload.DesiredReplicas})");
+                    reasons.Add(new(TriageCheckName.Workload, $"no available replica of {workload.Deployment} (0/{workload.DesiredReplicas})"));
                 }
                 else if (signals.SomeReplicasMissing)
                 {
-                    reasons.Add($"{workload.AvailableReplicas}/{workload.DesiredReplicas} replicas available");
+                    reasons.Add(new(TriageCheckName.Workload, $"{workload.AvailableReplicas}/{workload.DesiredReplicas} replicas available"));
                 }
 
                 var failing = workload.Pods.Where(p => p.Reason != null).Select(p => $"{p.Name} {p.Reason} ({p.Restarts} restarts)").ToList();
                 if (signals.FailingPods > 0)
                 {
-                    reasons.Add("pods failing: " + string.Join(", ", failing));
+                    reasons.Add(new(TriageCheckName.Workload, "pods failing: " + string.Join(", ", failing)));
                 }
             }
 
             return reasons;
         }
 
-        static string HealthyBecause(TriageSignals signals)
+        static List<DecisionEvidence> HealthyBecause(TriageSignals signals)
         {
-            var parts = new List<string>();
-            parts.Add(signals.Health != null ? $"/health {signals.Health.Status ?? "answers"}" : "/health not checked");
-            parts.Add(signals.Workload is { } w ? $"{w.AvailableReplicas}/{w.DesiredReplicas} replicas available, no crash loops" : "workload not checked");
-            return string.Join(", ", parts);
+            return new List<DecisionEvidence>
+            {
+                new(TriageCheckName.AppHealth, signals.Health != null ? $"/health {signals.Health.Status ?? "answers"}" : $"/health not known ({StatusOf(signals.Checks, TriageCheckName.AppHealth)})"),
+                new(TriageCheckName.Workload, signals.Workload is { } w ? $"{w.AvailableReplicas}/{w.DesiredReplicas} replicas available, no crash loops" : $"workload not known ({StatusOf(signals.Checks, TriageCheckName.Workload)})"),
+            };
         }
 
-        static string? ErrorsEarlier(TriageSignals signals)
+        static DecisionEvidence? ErrorsEarlier(TriageSignals signals)
         {
             if (signals.Rate is { } rate && (rate.ErrorsInWindow > 0 || rate.ErrorsPerSecond > 0))
             {
                 var ratio = rate.ErrorRatio is { } r ? $", {Percent(r)} of requests" : string.Empty;
-                return $"the metrics count {rate.ErrorsInWindow.ToString("0", CultureInfo.InvariantCulture)} errors over {rate.Window}{ratio} ({Counts(rate.ErrorsPerSecondByStatus)}), none or under the noise floor now";
+                return new(TriageCheckName.ErrorRate, $"the metrics count {rate.ErrorsInWindow.ToString("0", CultureInfo.InvariantCulture)} errors over {rate.Window}{ratio} ({Counts(rate.ErrorsPerSecondByStatus)}), none or under the noise floor now");
             }
 
             if (signals.LogErrorsInWindow > 0)
             {
-                return $"{signals.LogErrorsInWindow} PostHog error lines in the logs over {signals.Logs!.SinceSeconds / 60} min, none in the last minute";
+                return new(TriageCheckName.ErrorLogs, $"{signals.LogErrorsInWindow} PostHog error lines in the logs over {signals.Logs!.SinceSeconds / 60} min, none in the last minute");
             }
 
             return null;

@@ -5,86 +5,96 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using PostHogRunbook.Engine.Configuration;
-using PostHogRunbook.Engine.Redaction;
+using PostHogRunbook.Engine.Services;
 using PostHogRunbook.Engine.Triage.Checks;
 using PostHogRunbook.Model;
 
 namespace PostHogRunbook.Engine.Triage
 {
     /// <summary>
-    /// Runs the six checks concurrently, each bounded by the timeout, then walks the decision tree. Never throws
+    /// Runs the checks concurrently, each bounded by the timeout, then walks the decision tree. Never throws
     /// because a dependency is down: a dead dependency is an Unavailable check with its reason. Only the caller's
     /// cancellation (Ctrl+C) ends it early.
     /// </summary>
-    public static class TriageEngine
+    public sealed class TriageEngine
     {
         static readonly TimeSpan HardStopMargin = TimeSpan.FromMilliseconds(400);
 
-        /// <summary>One report per context (an empty list means the configured or current context), all at once.</summary>
-        public static async Task<IReadOnlyList<TriageReport>> RunAsync(
-            RunbookProfile profile,
-            IReadOnlyList<string> contexts,
-            TimeSpan checkTimeout,
-            TriageThresholds thresholds,
-            Redactor redactor,
-            ITriageObserver? observer,
-            CancellationToken cancellationToken,
-            IReadOnlyCollection<TriageCheckName>? onlyChecks = null)
+        readonly RunbookServices services;
+        readonly IReadOnlyList<ITriageCheck> checks;
+
+        public TriageEngine(RunbookServices services)
+            : this(services, TriageChecks.Default)
         {
-            var targets = contexts.Count == 0 ? new string?[] { null } : contexts.Select(c => (string?)c).ToArray();
-            var runs = targets.Select(context => RunOneAsync(profile, context, checkTimeout, thresholds, redactor, observer, onlyChecks, cancellationToken));
+        }
+
+        internal TriageEngine(RunbookServices services, IReadOnlyList<ITriageCheck> checks)
+        {
+            this.services = services;
+            this.checks = checks;
+        }
+
+        /// <summary>How many checks a request runs per target (for progress).</summary>
+        public int CheckCount(TriageRequest request)
+            => request.OnlyChecks == null ? checks.Count : checks.Count(c => request.OnlyChecks.Contains(c.Name));
+
+        /// <summary>One result per context (none asked: the profile's context), all at once.</summary>
+        public async Task<IReadOnlyList<TriageResult>> RunAsync(TriageRequest request, ITriageObserver? observer, CancellationToken cancellationToken)
+        {
+            var targets = request.Contexts.Count == 0 ? new string?[] { null } : request.Contexts.Select(c => (string?)c).ToArray();
+            var runs = targets.Select(context => RunOneAsync(new TriageContext(services, request, context, observer, cancellationToken), cancellationToken));
             return await Task.WhenAll(runs).ConfigureAwait(false);
         }
 
-        static async Task<TriageReport> RunOneAsync(RunbookProfile profile, string? kubeContext, TimeSpan checkTimeout, TriageThresholds thresholds, Redactor redactor, ITriageObserver? observer, IReadOnlyCollection<TriageCheckName>? onlyChecks, CancellationToken cancellationToken)
+        async Task<TriageResult> RunOneAsync(TriageContext context, CancellationToken cancellationToken)
         {
-            var startedAt = DateTimeOffset.UtcNow;
+            var startedAt = services.Time.GetUtcNow();
             var clock = Stopwatch.StartNew();
-            using var context = new TriageContext(profile, kubeContext, checkTimeout, redactor, observer, cancellationToken) { OnlyChecks = onlyChecks };
-            var checks = await Task.WhenAll(
-                RunCheckAsync(TriageCheckName.StatusPage, context, token => StatusPageCheck.RunAsync(context, token), cancellationToken),
-                RunCheckAsync(TriageCheckName.PostHogApi, context, token => PostHogApiCheck.RunAsync(context, token), cancellationToken),
-                RunCheckAsync(TriageCheckName.AppHealth, context, token => AppHealthCheck.RunAsync(context, token), cancellationToken),
-                RunCheckAsync(TriageCheckName.ErrorRate, context, token => ErrorRateCheck.RunAsync(context, thresholds, token), cancellationToken),
-                RunCheckAsync(TriageCheckName.Workload, context, token => WorkloadCheck.RunAsync(context, token), cancellationToken),
-                RunCheckAsync(TriageCheckName.ErrorLogs, context, token => ErrorLogsCheck.RunAsync(context, token), cancellationToken)).ConfigureAwait(false);
+            var results = await Task.WhenAll(checks.Select(check => RunCheckAsync(check, context, cancellationToken))).ConfigureAwait(false);
 
-            var verdict = TriageDecision.Decide(checks, thresholds);
+            var verdict = TriageDecision.Decide(results, context.Thresholds);
             var target = await TargetAsync(context).ConfigureAwait(false);
             clock.Stop();
-            return new TriageReport(
+            var redactor = services.Redactor;
+            var steps = verdict.Steps
+                .Select(step => new DecisionStep(step.Question, step.Answer, step.Value, step.Evidence.Select(e => new DecisionEvidence(e.Check, redactor.Redact(e.Fact))).ToList(), redactor.Redact(step.Text)))
+                .ToList();
+            var report = new TriageReport(
                 verdict.Category,
                 verdict.Severity,
                 verdict.Action,
                 redactor.Redact(verdict.Summary),
-                verdict.Path.Select(redactor.Redact).ToList(),
+                steps,
                 verdict.DominantError,
                 verdict.ErrorRatio,
-                checks,
+                results,
                 target,
                 startedAt,
                 clock.Elapsed);
+            return new TriageResult(report, context.GatewayFailure);
         }
 
-        static async Task<TriageCheck> RunCheckAsync(TriageCheckName name, TriageContext context, Func<CancellationToken, Task<CheckOutcome>> body, CancellationToken cancellationToken)
+        static async Task<TriageCheck> RunCheckAsync(ITriageCheck check, TriageContext context, CancellationToken cancellationToken)
         {
+            var name = check.Name;
             if (context.OnlyChecks != null && !context.OnlyChecks.Contains(name))
             {
                 return new TriageCheck(name, CheckStatus.Skipped, "not selected (-Check)", TimeSpan.Zero, null, null, null);
             }
 
             var clock = Stopwatch.StartNew();
+            // Each dependency call inside a check uses the whole check timeout, so a dependency that never answers
+            // is named by the check (StatusPageUnreachable, TimedOut); this hard stop only catches what ignores it.
+            var hardStop = (context.CheckTimeout * Math.Max(1, check.SequentialCalls)) + HardStopMargin;
             using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            // The HTTP calls inside a check use the check timeout itself, so a dependency that never answers is
-            // named by the check (StatusPageUnreachable, TimedOut); this hard stop only catches what ignores it.
-            bounded.CancelAfter(context.CheckTimeout + HardStopMargin);
-            TriageCheck check;
+            bounded.CancelAfter(hardStop);
+            TriageCheck result;
             try
             {
                 // WaitAsync bounds the check even if something inside ignores its token: a dependency that never
                 // answers costs the timeout, never a hang.
-                var outcome = await Task.Run(() => body(bounded.Token), bounded.Token).WaitAsync(context.CheckTimeout + HardStopMargin + HardStopMargin, cancellationToken).ConfigureAwait(false);
-                check = new TriageCheck(name, outcome.Status, context.Redactor.Redact(outcome.Summary), clock.Elapsed, outcome.Evidence, null, null);
+                var outcome = await Task.Run(() => check.RunAsync(context, bounded.Token), bounded.Token).WaitAsync(hardStop + HardStopMargin, cancellationToken).ConfigureAwait(false);
+                result = new TriageCheck(name, outcome.Status, context.Redactor.Redact(outcome.Summary), clock.Elapsed, outcome.Evidence, null, null);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -92,21 +102,17 @@ namespace PostHogRunbook.Engine.Triage
             }
             catch (RunbookException ex)
             {
-                check = Unavailable(name, context, clock.Elapsed, ex.ErrorId, ex.Message);
+                result = Unavailable(name, context, clock.Elapsed, ex.ErrorId, ex.Message);
             }
             catch (Exception ex) when (ex is OperationCanceledException or TimeoutException)
             {
-                check = Unavailable(name, context, clock.Elapsed, "CheckTimedOut", $"{name} gave no answer within {context.CheckTimeout.TotalSeconds:0.#} s.");
-            }
-            catch (AggregateException ex) when (ex.InnerException is RunbookException inner)
-            {
-                check = Unavailable(name, context, clock.Elapsed, inner.ErrorId, inner.Message);
+                result = Unavailable(name, context, clock.Elapsed, "CheckTimedOut", $"{name} gave no answer within {context.CheckTimeout.TotalSeconds:0.#} s.");
             }
 #pragma warning disable CA1031 // A check must never crash the triage: any failure becomes an Unavailable finding with its reason.
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                check = Unavailable(name, context, clock.Elapsed, "CheckFailed", $"{name} failed: {ex.GetType().Name}: {ex.Message}");
+                result = Unavailable(name, context, clock.Elapsed, "CheckFailed", $"{name} failed: {ex.GetType().Name}: {ex.Message}");
             }
             finally
             {
@@ -116,8 +122,8 @@ namespace PostHogRunbook.Engine.Triage
                 bounded.Cancel();
             }
 
-            context.Observer?.CheckCompleted(context.ResolvedContext, check);
-            return check;
+            context.Observer?.CheckCompleted(context.ResolvedContext, result);
+            return result;
         }
 
         static TriageCheck Unavailable(TriageCheckName name, TriageContext context, TimeSpan duration, string errorId, string message)
@@ -131,6 +137,7 @@ namespace PostHogRunbook.Engine.Triage
             var profile = context.Profile;
             var host = profile.Get(RunbookSetting.PostHogHost) ?? await PostHogApiCheck.DeploymentHostAsync(context).ConfigureAwait(false);
             var region = await StatusPageCheck.RegionAsync(context).ConfigureAwait(false);
+            var redactor = context.Redactor;
             return new TriageTarget(
                 context.KubeConfigPath,
                 context.ResolvedContext,
@@ -139,11 +146,14 @@ namespace PostHogRunbook.Engine.Triage
                 context.Selector,
                 profile.Get(RunbookSetting.SecretName),
                 profile.Get(RunbookSetting.SecretKey),
-                host,
+                RedactOrNull(host),
                 region,
-                profile.Get(RunbookSetting.StatusPageUrl),
-                profile.Get(RunbookSetting.HealthUrl),
-                profile.Get(RunbookSetting.PrometheusUrl));
+                RedactOrNull(profile.Get(RunbookSetting.StatusPageUrl)),
+                RedactOrNull(profile.Get(RunbookSetting.HealthUrl)),
+                RedactOrNull(profile.Get(RunbookSetting.PrometheusUrl)));
+
+            // URLs may carry credentials (user:pass@, ?token=): the target is shown, journaled and exported.
+            string? RedactOrNull(string? text) => text == null ? null : redactor.Redact(text);
         }
     }
 }

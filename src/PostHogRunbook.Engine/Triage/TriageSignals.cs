@@ -66,6 +66,9 @@ namespace PostHogRunbook.Engine.Triage
 
         public bool AnyUnavailable => Checks.Any(c => c.Status == CheckStatus.Unavailable);
 
+        /// <summary>The check ran and saw something (Pass, Warn or Fail with its evidence).</summary>
+        public bool Ran(TriageCheckName name) => Checks.Any(c => c.Name == name && c.Evidence != null && c.Status is CheckStatus.Pass or CheckStatus.Warn or CheckStatus.Fail);
+
         public int FailingPods => Workload?.Pods.Count(p => p.Reason != null && FailingPodReasons.Contains(p.Reason, StringComparer.OrdinalIgnoreCase)) ?? 0;
 
         public bool NoAvailableReplica => Workload is { DesiredReplicas: > 0, AvailableReplicas: 0 };

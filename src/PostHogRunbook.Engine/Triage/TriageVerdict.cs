@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using PostHogRunbook.Model;
 
 namespace PostHogRunbook.Engine.Triage
@@ -8,8 +9,12 @@ namespace PostHogRunbook.Engine.Triage
         TriageCategory Category,
         IncidentSeverity Severity,
         RemediationAction Action,
-        IReadOnlyList<string> Path,
+        IReadOnlyList<DecisionStep> Steps,
         string? DominantError,
         double? ErrorRatio,
-        string Summary);
+        string Summary)
+    {
+        /// <summary>The steps as sentences.</summary>
+        public IReadOnlyList<string> Path => Steps.Select(step => step.Text).ToList();
+    }
 }

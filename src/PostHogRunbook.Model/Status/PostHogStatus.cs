@@ -4,7 +4,7 @@ using System.Collections.Generic;
 namespace PostHogRunbook.Model
 {
     /// <summary>What PostHog's status page says, filtered to one region. Output of Get-PostHogStatus.</summary>
-    public sealed class PostHogStatus
+    public sealed class PostHogStatus : TriageEvidence
     {
         public PostHogStatus(
             PostHogRegion region,

@@ -1,7 +1,7 @@
 namespace PostHogRunbook.Model
 {
     /// <summary>What the live probe of PostHog's /flags (and the private API, with a personal key) saw.</summary>
-    public sealed class ApiProbeEvidence
+    public sealed class ApiProbeEvidence : TriageEvidence
     {
         public ApiProbeEvidence(
             string host,

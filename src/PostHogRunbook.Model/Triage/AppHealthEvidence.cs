@@ -3,7 +3,7 @@ using System.Collections.Generic;
 namespace PostHogRunbook.Model
 {
     /// <summary>What our integration's /health said.</summary>
-    public sealed class AppHealthEvidence
+    public sealed class AppHealthEvidence : TriageEvidence
     {
         public AppHealthEvidence(string url, int httpStatus, string? status, string? postHogService, IReadOnlyDictionary<string, string> services)
         {

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 namespace PostHogRunbook.Model
 {
     /// <summary>PostHog error lines in the integration's pod logs over the window, counted by HTTP status.</summary>
-    public sealed class ErrorLogEvidence
+    public sealed class ErrorLogEvidence : TriageEvidence
     {
         public ErrorLogEvidence(
             int podsRead,

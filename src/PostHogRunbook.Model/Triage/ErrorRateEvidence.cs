@@ -3,7 +3,7 @@ using System.Collections.Generic;
 namespace PostHogRunbook.Model
 {
     /// <summary>What Prometheus says about the integration's PostHog errors over the window.</summary>
-    public sealed class ErrorRateEvidence
+    public sealed class ErrorRateEvidence : TriageEvidence
     {
         public ErrorRateEvidence(
             string prometheusUrl,

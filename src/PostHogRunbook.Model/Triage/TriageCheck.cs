@@ -5,7 +5,7 @@ namespace PostHogRunbook.Model
     /// <summary>One check of a triage: its outcome, a line for a human, how long it took, what it saw.</summary>
     public sealed class TriageCheck
     {
-        public TriageCheck(TriageCheckName name, CheckStatus status, string summary, TimeSpan duration, object? evidence, string? error, string? errorId)
+        public TriageCheck(TriageCheckName name, CheckStatus status, string summary, TimeSpan duration, TriageEvidence? evidence, string? error, string? errorId)
         {
             Name = name;
             Status = status;
@@ -25,7 +25,7 @@ namespace PostHogRunbook.Model
         public TimeSpan Duration { get; }
 
         /// <summary>What the check saw: a PostHogStatus, ApiProbeEvidence, AppHealthEvidence, ErrorRateEvidence, WorkloadEvidence or ErrorLogEvidence.</summary>
-        public object? Evidence { get; }
+        public TriageEvidence? Evidence { get; }
 
         /// <summary>Why the check is Unavailable: what failed, already redacted.</summary>
         public string? Error { get; }

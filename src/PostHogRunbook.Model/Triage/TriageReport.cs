@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace PostHogRunbook.Model
 {
@@ -11,7 +12,7 @@ namespace PostHogRunbook.Model
             IncidentSeverity severity,
             RemediationAction recommendedAction,
             string summary,
-            IReadOnlyList<string> decisionPath,
+            IReadOnlyList<DecisionStep> decisionSteps,
             string? dominantError,
             double? errorRatio,
             IReadOnlyList<TriageCheck> checks,
@@ -23,7 +24,8 @@ namespace PostHogRunbook.Model
             Severity = severity;
             RecommendedAction = recommendedAction;
             Summary = summary;
-            DecisionPath = decisionPath;
+            DecisionSteps = decisionSteps;
+            DecisionPath = decisionSteps.Select(step => step.Text).ToList();
             DominantError = dominantError;
             ErrorRatio = errorRatio;
             Checks = checks;
@@ -41,7 +43,10 @@ namespace PostHogRunbook.Model
         /// <summary>One line: the verdict and its main reason.</summary>
         public string Summary { get; }
 
-        /// <summary>Each branch of the decision tree taken, in words, with the evidence that decided it.</summary>
+        /// <summary>Each branch of the decision tree taken: question, answer, the evidence that decided it.</summary>
+        public IReadOnlyList<DecisionStep> DecisionSteps { get; }
+
+        /// <summary>The same path in words: each step's sentence.</summary>
         public IReadOnlyList<string> DecisionPath { get; }
 
         /// <summary>The HTTP status class with the most errors ("401", "429", "503", "timeout"), if any.</summary>

@@ -4,7 +4,7 @@ using System.Collections.Generic;
 namespace PostHogRunbook.Model
 {
     /// <summary>The integration's deployment, its pods (by selector only) and their Warning events.</summary>
-    public sealed class WorkloadEvidence
+    public sealed class WorkloadEvidence : TriageEvidence
     {
         public WorkloadEvidence(
             string? context,

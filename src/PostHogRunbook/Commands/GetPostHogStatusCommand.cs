@@ -37,12 +37,13 @@ namespace PostHogRunbook.Commands
         {
             Guard(() =>
             {
-                var profile = RunbookProfile.Resolve(BoundProfileParameters(), ConfigPath);
+                var profile = ResolveProfile(ConfigPath);
                 var url = profile.GetUri(RunbookSetting.StatusPageUrl)!;
                 var region = profile.GetRegion();
                 var timeout = TimeSpan.FromSeconds(profile.GetInt(RunbookSetting.TimeoutSec, 10));
                 WriteVerbose($"Reading {url} for {region} (timeout {timeout.TotalSeconds:0} s).");
-                var status = Await(token => StatusPageClient.GetStatusAsync(url, region, timeout, token));
+                var client = new StatusPageClient(Services);
+                var status = Await(token => client.GetStatusAsync(url, region, timeout, token));
                 WriteVerbose($"{status.Provider} answered: {status.Summary}");
                 WriteObject(status);
             });

@@ -5,7 +5,6 @@ using System.Linq;
 using System.Management.Automation;
 using System.Security;
 using PostHogRunbook.Engine.Configuration;
-using PostHogRunbook.Engine.Redaction;
 using PostHogRunbook.Engine.Triage;
 using PostHogRunbook.Infrastructure;
 using PostHogRunbook.Model;
@@ -108,33 +107,39 @@ namespace PostHogRunbook.Commands
                     parameters[nameof(Context)] = Context[0];
                 }
 
-                var profile = RunbookProfile.Resolve(parameters, ConfigPath);
-                var thresholds = profile.GetThresholds();
-                var timeout = TimeSpan.FromSeconds(profile.GetInt(RunbookSetting.TimeoutSec, 10));
+                var profile = ResolveProfile(ConfigPath, parameters: parameters);
                 var contexts = Context is { Length: > 1 } ? Context.Distinct(StringComparer.Ordinal).ToList() : new List<string>();
+                var request = new TriageRequest(profile, contexts, Check?.Distinct().ToList());
+                var engine = new TriageEngine(Services);
                 var observer = new QueuedTriageObserver();
-                var expected = (Check?.Distinct().Count() ?? 6) * Math.Max(1, contexts.Count);
+                var expected = engine.CheckCount(request) * Math.Max(1, contexts.Count);
                 var progress = new ProgressRecord(1, "Invoke-PostHogTriage", "Running the checks");
 
-                var reports = AwaitWithUpdates(
-                    token => TriageEngine.RunAsync(profile, contexts, timeout, thresholds, new Redactor(), observer, token, Check),
-                    () => Drain(observer, progress, expected));
+                var results = AwaitWithUpdates(token => engine.RunAsync(request, observer, token), () => Drain(observer, progress, expected));
                 progress.RecordType = ProgressRecordType.Completed;
                 WriteProgress(progress);
 
-                foreach (var report in reports)
+                foreach (var result in results)
                 {
+                    var report = result.Report;
                     WriteVerbose($"{report.Target}: {report.Category} {report.Severity} in {report.Duration.TotalMilliseconds:0} ms");
                     if (!(Quiet.IsPresent && report.Category == TriageCategory.Healthy))
                     {
                         WriteObject(report);
                     }
+
+                    // The report stands (its checks say Unavailable); the error says why this target could not be
+                    // reached, and -ErrorAction decides whether the user sees it. The other contexts go on.
+                    if (result.TargetFailure != null)
+                    {
+                        WriteFailure(result.TargetFailure);
+                    }
                 }
 
                 if (FailOnSeverity != null)
                 {
-                    var limit = Enum.Parse<IncidentSeverity>(FailOnSeverity);
-                    var worst = reports.Where(r => r.Severity >= limit).OrderByDescending(r => r.Severity).FirstOrDefault();
+                    var limit = Enum.Parse<IncidentSeverity>(FailOnSeverity, ignoreCase: true);
+                    var worst = results.Select(r => r.Report).Where(r => r.Severity >= limit).OrderByDescending(r => r.Severity).FirstOrDefault();
                     if (worst != null)
                     {
                         Fail(new RunbookException("TriageSeverityReached", RunbookErrorKind.LimitsExceeded, $"Triage of {worst.Target}: {worst.Summary}", worst.Target.ToString()));

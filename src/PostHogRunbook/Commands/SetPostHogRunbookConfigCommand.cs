@@ -89,7 +89,7 @@ namespace PostHogRunbook.Commands
                 {
                     if (ShouldProcess("runbook profile (session)", "Clear every session value"))
                     {
-                        RunbookProfile.ClearSession();
+                        SessionSettings.Clear();
                     }
                 }
                 else
@@ -105,14 +105,14 @@ namespace PostHogRunbook.Commands
                         var shown = setting.IsSecret ? "(a key, not shown)" : entry.Value;
                         if (ShouldProcess($"runbook profile (session): {setting.Name}", $"Set to {shown}"))
                         {
-                            RunbookProfile.SetSession(setting.Name, value);
+                            SessionSettings.Set(setting.Name, value);
                         }
                     }
                 }
 
                 if (PassThru.IsPresent)
                 {
-                    WriteObject(ConfigurationReport.Build(RunbookProfile.Resolve(new System.Collections.Generic.Dictionary<string, string?>(), null)));
+                    WriteObject(ConfigurationReport.Build(ResolveProfile(null, parameters: new System.Collections.Generic.Dictionary<string, string?>())));
                 }
             });
         }

@@ -3,20 +3,49 @@ using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using PostHogRunbook.Engine.Configuration;
+using PostHogRunbook.Engine.Services;
 using PostHogRunbook.Model;
 
 namespace PostHogRunbook.Infrastructure
 {
     /// <summary>
-    /// The cmdlets' common ground: a cancellation source that Ctrl+C (StopProcessing) trips, a plain blocking
-    /// wait on engine tasks (no marshalling back to this thread), and engine failures as ErrorRecords.
+    /// The cmdlets' common ground: the composition root (the command's RunbookServices, built once and disposed
+    /// with it), the profile resolved with this runspace's session values, a cancellation source that Ctrl+C
+    /// (StopProcessing) trips, a plain blocking wait on engine tasks (no marshalling back to this thread), and
+    /// engine failures as ErrorRecords: terminating for the whole command, WriteError for one target.
     /// </summary>
     public abstract class RunbookCmdlet : PSCmdlet, IDisposable
     {
         readonly CancellationTokenSource stopping = new();
+        RunbookServices? services;
         bool disposed;
 
         protected CancellationToken StopToken => stopping.Token;
+
+        /// <summary>This command's services: HTTP through the module's pool, one Kubernetes connector, one redactor, the clock.</summary>
+        internal RunbookServices Services => services ??= RunbookServices.Create(ModuleHttp.Client);
+
+        /// <summary>
+        /// The runbook profile for this command: the bound parameters, then <paramref name="target"/> (what a piped
+        /// report or incident names), then this runspace's session values, the config file, the environment, the defaults.
+        /// </summary>
+        protected RunbookProfile ResolveProfile(string? configPath, TriageTarget? target = null, IDictionary<string, string?>? parameters = null)
+        {
+            var values = parameters != null ? new Dictionary<string, string?>(parameters, StringComparer.OrdinalIgnoreCase) : BoundProfileParameters();
+            if (target != null)
+            {
+                foreach (var (name, value) in TargetBinding.SettingsOf(target))
+                {
+                    if (!values.TryGetValue(name, out var given) || string.IsNullOrEmpty(given))
+                    {
+                        values[name] = value;
+                    }
+                }
+            }
+
+            return RunbookProfile.Resolve(values, configPath, SessionSettings.Snapshot());
+        }
 
         /// <summary>Parameters the user actually bound, as strings, for the profile resolver.</summary>
         protected Dictionary<string, string?> BoundProfileParameters()
@@ -90,6 +119,9 @@ namespace PostHogRunbook.Infrastructure
         /// <summary>Terminating: a failure the whole command cannot continue past.</summary>
         protected void Fail(RunbookException exception) => ThrowTerminatingError(ErrorRecords.From(exception));
 
+        /// <summary>Non-terminating: one target or item failed; the others go on (-ErrorAction decides what the user sees).</summary>
+        protected void WriteFailure(RunbookException exception) => WriteError(ErrorRecords.From(exception));
+
         /// <summary>
         /// Runs the body and maps failures: RunbookException to its stable id, Ctrl+C to a quiet stop.
         /// </summary>
@@ -149,6 +181,8 @@ namespace PostHogRunbook.Infrastructure
                 disposed = true;
                 stopping.Dispose();
             }
+
+            services?.Dispose();
         }
     }
 }

@@ -40,6 +40,7 @@ namespace PostHogRunbook.Loading
 
         public void OnRemove(PSModuleInfo psModuleInfo)
         {
+            Infrastructure.ModuleHttp.Release();
             lock (Gate)
             {
                 if (registered)

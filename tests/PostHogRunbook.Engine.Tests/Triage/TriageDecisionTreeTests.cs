@@ -28,8 +28,6 @@ namespace PostHogRunbook.Engine.Tests.Triage
         [InlineData(ApiProbeOutcome.Forbidden, 403, "HTTP 403 Forbidden", "403", TriageCategory.Authentication, RemediationAction.RotateApiKey)]
         [InlineData(ApiProbeOutcome.RateLimited, 429, "HTTP 429 RateLimited", "429", TriageCategory.RateLimited, RemediationAction.QueueRequests)]
         [InlineData(ApiProbeOutcome.ServerError, 503, "HTTP 503 ServerError", "503", TriageCategory.PostHogServerErrors, RemediationAction.EnableFallback)]
-        [InlineData(ApiProbeOutcome.TimedOut, null, "TimedOut", "timeout", TriageCategory.PostHogServerErrors, RemediationAction.EnableFallback)]
-        [InlineData(ApiProbeOutcome.Unreachable, null, "Unreachable", "unreachable", TriageCategory.PostHogServerErrors, RemediationAction.EnableFallback)]
         [InlineData(ApiProbeOutcome.UnexpectedResponse, 400, "HTTP 400 UnexpectedResponse", "400", TriageCategory.Unknown, RemediationAction.Escalate)]
         public void A_failing_probe_alone_means_errors_now_and_names_the_error(
             ApiProbeOutcome outcome, int? httpStatus, string probeSaw, string dominant, TriageCategory category, RemediationAction action)
@@ -38,6 +36,111 @@ namespace PostHogRunbook.Engine.Tests.Triage
 
             Assert.Equal((category, action, dominant), (verdict.Category, verdict.Action, verdict.DominantError));
             TriageAssert.PathMentions(verdict, "PostHog errors now? yes", $"the live probe of {Host} got {probeSaw} (posthog said so)", "(from the live probe)");
+        }
+
+        [Theory]
+        [InlineData(ApiProbeOutcome.TimedOut, "TimedOut", "timeout")]
+        [InlineData(ApiProbeOutcome.Unreachable, "Unreachable", "unreachable")]
+        public void A_probe_that_cannot_reach_PostHog_means_errors_now_when_no_traffic_says_otherwise(ApiProbeOutcome outcome, string probeSaw, string dominant)
+        {
+            var verdict = Healthy()
+                .Unavailable(TriageCheckName.ErrorRate, "Prometheus: connection refused", "PrometheusUnreachable")
+                .Unavailable(TriageCheckName.ErrorLogs, "pods/log is forbidden", "KubernetesForbidden")
+                .With(Probe(outcome, null, "posthog said so"))
+                .Decide();
+
+            TriageAssert.Verdict(verdict, TriageCategory.PostHogServerErrors, IncidentSeverity.P2, RemediationAction.EnableFallback, dominant);
+            TriageAssert.PathMentions(verdict, "PostHog errors now? yes", $"the live probe of {Host} got {probeSaw} (posthog said so)", "(from the live probe)");
+        }
+
+        [Theory]
+        [InlineData(ApiProbeOutcome.TimedOut)]
+        [InlineData(ApiProbeOutcome.Unreachable)]
+        public void A_probe_that_cannot_reach_PostHog_while_the_integrations_traffic_is_clean_is_a_gap_of_the_triages_reach(ApiProbeOutcome outcome)
+        {
+            // The baseline: metrics with 100 req/s and no errors, logs without a PostHog error, /health posthog ok.
+            var verdict = Healthy().With(Probe(outcome, null)).Decide();
+
+            TriageAssert.Verdict(verdict, TriageCategory.MonitoringGap, IncidentSeverity.P4, RemediationAction.None, null);
+            TriageAssert.PathMentions(verdict, "PostHog errors now? no", "a gap of the triage's own reach", "the metrics, the logs and /health show the integration's own traffic");
+            Assert.Contains(verdict.Steps, step => step.Question == DecisionQuestion.PostHogErrorsNow && step.Answer == DecisionAnswer.No
+                && step.Evidence.Any(e => e.Check == TriageCheckName.PostHogApi));
+        }
+
+        [Fact]
+        public void Nothing_reachable_from_the_triage_is_Unknown_and_suspects_the_triages_own_network()
+        {
+            var verdict = Healthy()
+                .Unavailable(TriageCheckName.StatusPage, "no answer", "StatusPageUnreachable")
+                .With(Probe(ApiProbeOutcome.Unreachable, null))
+                .Unavailable(TriageCheckName.AppHealth, "no answer", "AppHealthUnreachable")
+                .Unavailable(TriageCheckName.ErrorRate, "no answer", "PrometheusUnreachable")
+                .Unavailable(TriageCheckName.Workload, "no answer", "KubernetesUnreachable")
+                .Unavailable(TriageCheckName.ErrorLogs, "no answer", "CheckTimedOut")
+                .Decide();
+
+            TriageAssert.Verdict(verdict, TriageCategory.Unknown, IncidentSeverity.P3, RemediationAction.Escalate, null);
+            Assert.Equal(DecisionQuestion.TriageReach, verdict.Steps[0].Question);
+            TriageAssert.PathMentions(verdict, "Could the triage reach anything? no", "its own network (DNS, proxy, egress) is the first suspect");
+        }
+
+        [Fact]
+        public void One_dependency_down_among_reachable_ones_is_not_the_triages_network()
+        {
+            var verdict = Healthy().Unavailable(TriageCheckName.StatusPage, "no answer", "StatusPageUnreachable").Decide();
+
+            Assert.NotEqual(DecisionQuestion.TriageReach, verdict.Steps[0].Question);
+            Assert.Equal(TriageCategory.MonitoringGap, verdict.Category);
+        }
+
+        // ---- only what ran counts
+
+        [Fact]
+        public void Checks_that_did_not_run_are_unknown_never_show_none()
+        {
+            var verdict = Healthy()
+                .Skipped(TriageCheckName.PostHogApi)
+                .Unavailable(TriageCheckName.ErrorRate, "Prometheus: connection refused", "PrometheusUnreachable")
+                .Decide();
+
+            TriageAssert.PathMentions(verdict, "PostHog errors now? no: /health and the last minute of logs show none", "the probe not known (PostHogApi Skipped)", "the metrics not known (ErrorRate Unavailable");
+            TriageAssert.PathDoesNotMention(verdict, "the probe, /health");
+        }
+
+        [Fact]
+        public void With_only_the_status_page_run_a_declared_outage_is_never_Healthy()
+        {
+            var verdict = Healthy()
+                .With(Status(ServiceState.FullOutage, isAffected: true, "US Cloud: full outage"))
+                .Skipped(TriageCheckName.PostHogApi).Skipped(TriageCheckName.AppHealth).Skipped(TriageCheckName.ErrorRate)
+                .Skipped(TriageCheckName.Workload).Skipped(TriageCheckName.ErrorLogs)
+                .Decide();
+
+            TriageAssert.Verdict(verdict, TriageCategory.PostHogOutage, IncidentSeverity.P1, RemediationAction.Monitor, null);
+            TriageAssert.PathMentions(verdict, "PostHog errors now? unknown", "our own errors were not measured");
+            TriageAssert.PathDoesNotMention(verdict, "Every check that ran passed");
+            Assert.Equal(DecisionAnswer.Unknown, verdict.Steps[0].Answer);
+        }
+
+        [Fact]
+        public void A_healthy_subset_says_which_checks_did_not_run()
+        {
+            var verdict = Healthy().Skipped(TriageCheckName.PostHogApi).Skipped(TriageCheckName.ErrorLogs).Decide();
+
+            TriageAssert.Verdict(verdict, TriageCategory.Healthy, IncidentSeverity.None, RemediationAction.None, null);
+            TriageAssert.PathMentions(verdict, "Every check that ran passed (not run: PostHogApi, ErrorLogs)");
+        }
+
+        [Fact]
+        public void The_path_is_rendered_from_the_steps()
+        {
+            var verdict = Healthy().With(MetricsNow("503", 0.2)).Decide();
+
+            Assert.Equal(verdict.Steps.Select(step => step.Text), verdict.Path);
+            Assert.Equal(new[] { DecisionQuestion.PostHogErrorsNow, DecisionQuestion.StatusPageDeclaresIncident, DecisionQuestion.DominantError, DecisionQuestion.Severity }, verdict.Steps.Select(s => s.Question));
+            Assert.Equal("503", verdict.Steps[2].Value);
+            Assert.Equal("P2", verdict.Steps[^1].Value);
+            Assert.Contains(verdict.Steps[0].Evidence, e => e.Check == TriageCheckName.ErrorRate);
         }
 
         [Theory]
@@ -120,11 +223,13 @@ namespace PostHogRunbook.Engine.Tests.Triage
         }
 
         [Fact]
-        public void An_incident_on_our_region_without_errors_for_us_is_still_Healthy()
+        public void An_incident_on_our_region_without_errors_for_us_is_watched_never_Healthy()
         {
+            // PostHog's word alone changes nothing in production (no fallback), but it is not "Healthy" either.
             var verdict = Healthy().With(Status(ServiceState.PartialOutage, isAffected: true, "Session replay: partial outage")).Decide();
 
-            TriageAssert.Verdict(verdict, TriageCategory.Healthy, IncidentSeverity.None, RemediationAction.None, null);
+            TriageAssert.Verdict(verdict, TriageCategory.PostHogOutage, IncidentSeverity.P2, RemediationAction.Monitor, null);
+            TriageAssert.PathMentions(verdict, "Session replay: partial outage; our own traffic shows no errors");
         }
 
         [Fact]

@@ -69,7 +69,7 @@ namespace PostHogRunbook.Engine.Tests.Triage
         }
 
         /// <summary>A check that ran; Pass/Warn/Fail only tells a human, the decision reads the evidence.</summary>
-        static TriageCheck Ran(TriageCheckName name, object evidence)
+        static TriageCheck Ran(TriageCheckName name, TriageEvidence evidence)
             => new(name, CheckStatus.Pass, $"{name} ran", TimeSpan.FromMilliseconds(40), evidence, null, null);
 
         // ---- evidence

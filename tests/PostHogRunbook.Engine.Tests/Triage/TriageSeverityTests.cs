@@ -187,10 +187,12 @@ namespace PostHogRunbook.Engine.Tests.Triage
         {
             // The baseline metrics and logs: 0% of the integration's requests fail, no error line. The pods reach
             // PostHog, so it is not "unreachable from every probe and pod"; the probe is one sample (DESIGN.md).
+            // Since the vantage-point rule: the probe's failure is a gap of the triage's own reach, P4.
             var verdict = Healthy().With(Probe(probe, null)).Decide();
 
-            TriageAssert.Verdict(verdict, TriageCategory.PostHogServerErrors, IncidentSeverity.P3, RemediationAction.EnableFallback, dominant);
+            TriageAssert.Verdict(verdict, TriageCategory.MonitoringGap, IncidentSeverity.P4, RemediationAction.None, null);
             TriageAssert.PathDoesNotMention(verdict, "unreachable from the probe and from every pod");
+            Assert.NotNull(dominant);
         }
 
         [Fact]

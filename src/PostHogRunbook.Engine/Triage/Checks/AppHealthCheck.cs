@@ -12,9 +12,13 @@ using PostHogRunbook.Model;
 namespace PostHogRunbook.Engine.Triage.Checks
 {
     /// <summary>Our integration's own view: GET /health, field .services.posthog.</summary>
-    internal static class AppHealthCheck
+    internal sealed class AppHealthCheck : ITriageCheck
     {
-        public static async Task<CheckOutcome> RunAsync(TriageContext context, CancellationToken cancellationToken)
+        public TriageCheckName Name => TriageCheckName.AppHealth;
+
+        public int SequentialCalls => 1;
+
+        public async Task<CheckOutcome> RunAsync(TriageContext context, CancellationToken cancellationToken)
         {
             var url = context.Profile.GetUri(RunbookSetting.HealthUrl);
             if (url == null)
@@ -25,7 +29,7 @@ namespace PostHogRunbook.Engine.Triage.Checks
             HttpFetchResult answer;
             try
             {
-                answer = await RunbookHttp.GetAsync(url, context.CheckTimeout, cancellationToken).ConfigureAwait(false);
+                answer = await context.Http.GetAsync(url, context.CheckTimeout, cancellationToken).ConfigureAwait(false);
             }
             catch (DependencyUnreachableException ex)
             {

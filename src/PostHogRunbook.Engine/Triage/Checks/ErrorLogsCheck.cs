@@ -17,7 +17,7 @@ namespace PostHogRunbook.Engine.Triage.Checks
     /// The runbook's `kubectl logs -l app=... --since=5m | grep -i error`, counted by the HTTP status PostHog
     /// returned, with a few redacted samples. Logs are read as streams, line by line, pods in parallel.
     /// </summary>
-    internal static class ErrorLogsCheck
+    internal sealed class ErrorLogsCheck : ITriageCheck
     {
         public const int SinceSeconds = 300;
         const int MaxSamples = 5;
@@ -29,21 +29,27 @@ namespace PostHogRunbook.Engine.Triage.Checks
         static readonly Regex BareStatus = new(@"\b([45]\d\d)\b", RegexOptions.CultureInvariant | RegexOptions.Compiled, RegexTimeout);
         static readonly Regex TimeoutWords = new(@"time(?:d)?\s?out|deadline exceeded", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled, RegexTimeout);
 
-        public static async Task<CheckOutcome> RunAsync(TriageContext context, CancellationToken cancellationToken)
+        public TriageCheckName Name => TriageCheckName.ErrorLogs;
+
+        // The pod list, then the logs.
+        public int SequentialCalls => 2;
+
+        public async Task<CheckOutcome> RunAsync(TriageContext context, CancellationToken cancellationToken)
         {
             if (!context.HasKubernetes)
             {
                 return CheckOutcome.Skipped("no kubeconfig: pass -KubeConfig or set KUBECONFIG");
             }
 
+            var gateway = await context.GatewayAsync().ConfigureAwait(false);
             var pods = await context.PodsAsync().ConfigureAwait(false);
             if (pods.Count == 0)
             {
-                var none = new ErrorLogEvidence(0, SinceSeconds, 0, new Dictionary<string, int>(), new Dictionary<string, int>(), Array.Empty<string>(), Array.Empty<string>());
-                return new CheckOutcome(CheckStatus.Warn, $"No pod matches {context.Selector}: no logs to read.", none);
+                // No log to read is not "no errors": nothing was seen.
+                throw WorkloadCheck.SelectorMatchesNoPods(context, gateway, "the runbook reads the integration's logs through it");
             }
 
-            var tally = new LogTally(DateTimeOffset.UtcNow.AddSeconds(-60));
+            var tally = new LogTally(context.Time.GetUtcNow().AddSeconds(-60));
             var podErrors = new ConcurrentBag<(string Pod, RunbookException Error)>();
             using var throttle = new SemaphoreSlim(MaxParallelPods);
             var reads = pods.Select(async pod =>
@@ -51,7 +57,7 @@ namespace PostHogRunbook.Engine.Triage.Checks
                 await throttle.WaitAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    await ReadPodAsync(context, pod, tally, cancellationToken).ConfigureAwait(false);
+                    await ReadPodAsync(context, gateway, pod, tally, cancellationToken).ConfigureAwait(false);
                 }
                 catch (RunbookException ex)
                 {
@@ -87,14 +93,13 @@ namespace PostHogRunbook.Engine.Triage.Checks
             return total > 0 || !podErrors.IsEmpty ? new CheckOutcome(CheckStatus.Warn, line + ".", evidence) : new CheckOutcome(CheckStatus.Pass, line + ".", evidence);
         }
 
-        static async Task ReadPodAsync(TriageContext context, V1Pod pod, LogTally tally, CancellationToken cancellationToken)
+        static async Task ReadPodAsync(TriageContext context, Kubernetes.IKubernetesGateway gateway, V1Pod pod, LogTally tally, CancellationToken cancellationToken)
         {
             var container = pod.Metadata.Annotations != null && pod.Metadata.Annotations.TryGetValue("kubectl.kubernetes.io/default-container", out var annotated)
                 ? annotated
                 : pod.Spec?.Containers?.FirstOrDefault()?.Name;
-            using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            bounded.CancelAfter(context.CheckTimeout);
-            using var stream = await context.Gateway.OpenPodLogAsync(pod.Metadata.Name, container, SinceSeconds, timestamps: true, previous: false, bounded.Token).ConfigureAwait(false);
+            using var bounded = context.Bounded(cancellationToken);
+            using var stream = await gateway.OpenPodLogAsync(pod.Metadata.Name, container, SinceSeconds, timestamps: true, previous: false, bounded.Token).ConfigureAwait(false);
             using var reader = new StreamReader(stream, Encoding.UTF8);
             while (await reader.ReadLineAsync(bounded.Token).ConfigureAwait(false) is { } line)
             {

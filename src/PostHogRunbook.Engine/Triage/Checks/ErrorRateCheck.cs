@@ -15,21 +15,26 @@ namespace PostHogRunbook.Engine.Triage.Checks
     /// when the request counter exists, whether errors are still happening (last minute), and whether there were
     /// any in the window. A dead Prometheus is the runbook's "metrics unavailable": Unavailable, not a crash.
     /// </summary>
-    internal static class ErrorRateCheck
+    internal sealed class ErrorRateCheck : ITriageCheck
     {
         public const string Window = "5m";
 
-        public static async Task<CheckOutcome> RunAsync(TriageContext context, TriageThresholds thresholds, CancellationToken cancellationToken)
+        public TriageCheckName Name => TriageCheckName.ErrorRate;
+
+        public int SequentialCalls => 1;
+
+        public async Task<CheckOutcome> RunAsync(TriageContext context, CancellationToken cancellationToken)
         {
+            var thresholds = context.Thresholds;
             var url = context.Profile.GetUri(RunbookSetting.PrometheusUrl);
             if (url == null)
             {
                 return CheckOutcome.Skipped("no -PrometheusUrl");
             }
 
-            var errors = context.Profile.Get(RunbookSetting.ErrorMetric) ?? "posthog_errors_total";
-            var requests = context.Profile.Get(RunbookSetting.RequestMetric) ?? "posthog_requests_total";
-            var prometheus = new PrometheusClient(url, context.CheckTimeout);
+            var errors = context.Profile.Get(RunbookSetting.ErrorMetric)!;
+            var requests = context.Profile.Get(RunbookSetting.RequestMetric)!;
+            var prometheus = new PrometheusClient(context.Http, url, context.CheckTimeout);
             var byStatusQuery = $"sum by (status) (rate({errors}[{Window}]))";
             var requestsQuery = $"sum(rate({requests}[{Window}]))";
             var nowQuery = $"sum(rate({errors}[1m]))";

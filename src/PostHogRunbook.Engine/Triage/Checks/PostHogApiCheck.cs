@@ -19,17 +19,30 @@ namespace PostHogRunbook.Engine.Triage.Checks
     /// else the configured key). Capture endpoints accept any well-formed key, /flags looks it up, so only
     /// /flags tells a wrong key. With a personal key, the private API too.
     /// </summary>
-    internal static class PostHogApiCheck
+    internal sealed class PostHogApiCheck : ITriageCheck
     {
         static readonly Regex ProjectKeyShape = new(@"^phc_[A-Za-z0-9_-]{16,}$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 
-        public static async Task<CheckOutcome> RunAsync(TriageContext context, CancellationToken cancellationToken)
+        public TriageCheckName Name => TriageCheckName.PostHogApi;
+
+        // The deployment's host and its secret (read at once), then /flags: each with the whole timeout.
+        public int SequentialCalls => 2;
+
+        public async Task<CheckOutcome> RunAsync(TriageContext context, CancellationToken cancellationToken)
         {
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            var host = context.Profile.Get(RunbookSetting.PostHogHost) ?? await DeploymentHostAsync(context).ConfigureAwait(false);
+            var configuredHost = context.Profile.Get(RunbookSetting.PostHogHost);
+            var hostRead = configuredHost != null ? Task.FromResult<string?>(configuredHost) : DeploymentHostAsync(context);
+            var keyRead = FindKeyAsync(context, cancellationToken);
+            var host = await hostRead.ConfigureAwait(false);
+            var (key, source, keyNote) = await keyRead.ConfigureAwait(false);
             if (string.IsNullOrWhiteSpace(host))
             {
                 return CheckOutcome.Skipped("no PostHog host: pass -PostHogHost, or let the deployment's POSTHOG_HOST be read");
+            }
+
+            if (key == null)
+            {
+                return CheckOutcome.Skipped("no project key: no kubeconfig to read the deployment's secret, and no -ProjectApiKey");
             }
 
             if (!RunbookProfile.TryParseHttpUri(host, out var baseUri))
@@ -37,17 +50,12 @@ namespace PostHogRunbook.Engine.Triage.Checks
                 throw new RunbookException("InvalidSettingUrl", RunbookErrorKind.InvalidArgument, $"The PostHog host '{host}' is not an http(s) URL or host name.", "PostHogHost");
             }
 
-            var (key, source, keyNote) = await FindKeyAsync(context, cancellationToken).ConfigureAwait(false);
-            if (key == null)
-            {
-                return CheckOutcome.Skipped("no project key: the deployment's secret is not readable" + (keyNote != null ? $" ({keyNote})" : string.Empty) + " and no -ProjectApiKey is set");
-            }
-
             context.Redactor.AddSecret(key);
-            var personalOutcome = await ProbePersonalAsync(context, baseUri, cancellationToken).ConfigureAwait(false);
+            var personalProbe = ProbePersonalAsync(context, baseUri, cancellationToken);
             if (!ProjectKeyShape.IsMatch(key))
             {
-                var malformed = new ApiProbeEvidence(baseUri.Host, ApiProbeOutcome.KeyMalformed, null, null, 0, source, Redaction.Redactor.Hint(key), "the key is not of the form phc_ followed by letters and digits: not sent", personalOutcome);
+                var personal = await personalProbe.ConfigureAwait(false);
+                var malformed = new ApiProbeEvidence(baseUri.Host, ApiProbeOutcome.KeyMalformed, null, null, 0, source, Redaction.Redactor.Hint(key), "the key is not of the form phc_ followed by letters and digits: not sent", personal);
                 return new CheckOutcome(CheckStatus.Fail, $"The project key from {Describe(source)} is malformed ({malformed.KeyHint}); capture would drop events silently.", malformed);
             }
 
@@ -56,33 +64,23 @@ namespace PostHogRunbook.Engine.Triage.Checks
             try
             {
                 using var content = new StringContent(body, Encoding.UTF8, "application/json");
-                // What is left of the check's time, less a margin: a /flags that never answers is a TimedOut finding
-                // with its evidence, not a check cut off by its own deadline.
-                var budget = context.CheckTimeout - clock.Elapsed - TimeSpan.FromMilliseconds(250);
-                answer = await RunbookHttp.SendAsync(HttpMethod.Post, new Uri(baseUri, "/flags?v=2"), budget > TimeSpan.FromMilliseconds(100) ? budget : TimeSpan.FromMilliseconds(100), cancellationToken, content).ConfigureAwait(false);
+                // The whole timeout: reading the host and the secret had their own.
+                answer = await context.Http.SendAsync(HttpMethod.Post, new Uri(baseUri, "/flags?v=2"), context.CheckTimeout, cancellationToken, content).ConfigureAwait(false);
             }
             catch (DependencyUnreachableException ex)
             {
                 var outcome = ex.Reason == UnreachableReason.TimedOut ? ApiProbeOutcome.TimedOut : ApiProbeOutcome.Unreachable;
-                var evidence = new ApiProbeEvidence(baseUri.Host, outcome, null, null, context.CheckTimeout.TotalMilliseconds, source, Redaction.Redactor.Hint(key), context.Redactor.Redact(ex.Message), personalOutcome);
+                var evidence = new ApiProbeEvidence(baseUri.Host, outcome, null, null, context.CheckTimeout.TotalMilliseconds, source, Redaction.Redactor.Hint(key), context.Redactor.Redact(ex.Message), await personalProbe.ConfigureAwait(false));
                 return new CheckOutcome(CheckStatus.Fail, context.Redactor.Redact(ex.Message), evidence);
             }
 
-            return Judge(context, baseUri, answer, source, key, keyNote, personalOutcome);
+            return Judge(context, baseUri, answer, source, key, keyNote, await personalProbe.ConfigureAwait(false));
         }
 
         static CheckOutcome Judge(TriageContext context, Uri baseUri, HttpFetchResult answer, ApiKeySource source, string key, string? keyNote, ApiProbeOutcome? personalOutcome)
         {
             var detail = context.Redactor.Redact(ErrorDetail(answer));
-            var outcome = answer.Status switch
-            {
-                >= 200 and < 300 => LooksLikeFlags(answer) ? ApiProbeOutcome.Ok : ApiProbeOutcome.UnexpectedResponse,
-                401 => ApiProbeOutcome.KeyRejected,
-                403 => ApiProbeOutcome.Forbidden,
-                429 => ApiProbeOutcome.RateLimited,
-                >= 500 => ApiProbeOutcome.ServerError,
-                _ => ApiProbeOutcome.UnexpectedResponse,
-            };
+            var outcome = OutcomeOf(answer.Status, LooksLikeFlags(answer));
             var evidence = new ApiProbeEvidence(baseUri.Host, outcome, answer.Status, answer.RetryAfter?.TotalSeconds, Math.Round(answer.Elapsed.TotalMilliseconds, 1), source, Redaction.Redactor.Hint(key), outcome == ApiProbeOutcome.Ok ? keyNote : detail, personalOutcome);
             var latency = $"{answer.Elapsed.TotalMilliseconds:0} ms";
             var keyText = $"the key from {Describe(source)} ({evidence.KeyHint})";
@@ -109,7 +107,7 @@ namespace PostHogRunbook.Engine.Triage.Checks
             try
             {
                 var deployment = await context.DeploymentAsync().ConfigureAwait(false);
-                return deployment?.Spec?.Template?.Spec?.Containers?
+                return deployment.Spec?.Template?.Spec?.Containers?
                     .SelectMany(c => c.Env ?? new List<k8s.Models.V1EnvVar>())
                     .FirstOrDefault(e => e.Name == "POSTHOG_HOST")?.Value;
             }
@@ -120,34 +118,51 @@ namespace PostHogRunbook.Engine.Triage.Checks
             }
         }
 
+        /// <summary>
+        /// The key the deployment really uses (its secret), else the configured one. When the secret cannot be read
+        /// and no key is configured, the check is Unavailable with the reason (SecretNotFound, KubernetesForbidden...);
+        /// a null key means neither is configured at all.
+        /// </summary>
         static async Task<(string? Key, ApiKeySource Source, string? Note)> FindKeyAsync(TriageContext context, CancellationToken cancellationToken)
         {
-            string? note = null;
+            RunbookException? secretFailure = null;
+            var secretName = context.Profile.Get(RunbookSetting.SecretName)!;
+            var secretKey = context.Profile.Get(RunbookSetting.SecretKey)!;
             if (context.HasKubernetes)
             {
                 try
                 {
-                    var secretName = context.Profile.Get(RunbookSetting.SecretName) ?? "posthog-secrets";
-                    var secretKey = context.Profile.Get(RunbookSetting.SecretKey) ?? "api-key";
-                    var fromSecret = await context.Gateway.ReadSecretValueAsync(secretName, secretKey, cancellationToken).ConfigureAwait(false);
+                    var gateway = await context.GatewayAsync().ConfigureAwait(false);
+                    using var bounded = context.Bounded(cancellationToken);
+                    var fromSecret = await gateway.ReadSecretValueAsync(secretName, secretKey, bounded.Token).ConfigureAwait(false);
                     if (!string.IsNullOrEmpty(fromSecret))
                     {
                         return (fromSecret.Trim(), ApiKeySource.DeploymentSecret, null);
                     }
 
-                    note = $"secret {secretName} has no '{secretKey}'";
+                    secretFailure = new RunbookException("SecretKeyMissing", RunbookErrorKind.ObjectNotFound, $"The secret {secretName} has no key '{secretKey}' (check -SecretKey).", secretName);
                 }
                 catch (RunbookException ex)
                 {
-                    note = $"{ex.ErrorId}: reading the secret";
-                    context.Verbose($"PostHogApi: the deployment's secret is not readable ({ex.ErrorId}); using the configured key if any.");
+                    secretFailure = ex.ErrorId == "KubernetesNotFound"
+                        ? new RunbookException("SecretNotFound", RunbookErrorKind.ObjectNotFound, $"The secret {secretName} does not exist in namespace {context.ResolvedNamespace} (check -SecretName).", secretName, inner: ex)
+                        : ex;
                 }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    secretFailure = new RunbookException("KubernetesTimedOut", RunbookErrorKind.OperationTimeout, $"Reading the secret {secretName} took longer than {context.CheckTimeout.TotalSeconds:0.#} s.", secretName);
+                }
+
+                context.Verbose($"PostHogApi: the deployment's secret is not readable ({secretFailure.ErrorId}); using the configured key if any.");
             }
 
             var configured = context.Profile.Get(RunbookSetting.ProjectApiKey);
-            return string.IsNullOrEmpty(configured)
-                ? (null, ApiKeySource.None, note)
-                : (configured.Trim(), ApiKeySource.Configured, note == null ? null : $"probed the configured key: {note}");
+            if (!string.IsNullOrEmpty(configured))
+            {
+                return (configured.Trim(), ApiKeySource.Configured, secretFailure == null ? null : $"probed the configured key: {secretFailure.ErrorId}: reading the secret");
+            }
+
+            return secretFailure == null ? (null, ApiKeySource.None, null) : throw secretFailure;
         }
 
         static async Task<ApiProbeOutcome?> ProbePersonalAsync(TriageContext context, Uri baseUri, CancellationToken cancellationToken)
@@ -163,22 +178,25 @@ namespace PostHogRunbook.Engine.Triage.Checks
             try
             {
                 var headers = new Dictionary<string, string> { ["Authorization"] = "Bearer " + personal.Trim() };
-                var answer = await RunbookHttp.GetAsync(new Uri(privateHost, "/api/users/@me/"), context.CheckTimeout, cancellationToken, headers).ConfigureAwait(false);
-                return answer.Status switch
-                {
-                    >= 200 and < 300 => ApiProbeOutcome.Ok,
-                    401 => ApiProbeOutcome.KeyRejected,
-                    403 => ApiProbeOutcome.Forbidden,
-                    429 => ApiProbeOutcome.RateLimited,
-                    >= 500 => ApiProbeOutcome.ServerError,
-                    _ => ApiProbeOutcome.UnexpectedResponse,
-                };
+                var answer = await context.Http.GetAsync(new Uri(privateHost, "/api/users/@me/"), context.CheckTimeout, cancellationToken, headers).ConfigureAwait(false);
+                return OutcomeOf(answer.Status, expectedBody: true);
             }
             catch (DependencyUnreachableException ex)
             {
                 return ex.Reason == UnreachableReason.TimedOut ? ApiProbeOutcome.TimedOut : ApiProbeOutcome.Unreachable;
             }
         }
+
+        /// <summary>What an HTTP answer of PostHog's means for the probe; a 2xx counts only with the body expected.</summary>
+        static ApiProbeOutcome OutcomeOf(int status, bool expectedBody) => status switch
+        {
+            >= 200 and < 300 => expectedBody ? ApiProbeOutcome.Ok : ApiProbeOutcome.UnexpectedResponse,
+            401 => ApiProbeOutcome.KeyRejected,
+            403 => ApiProbeOutcome.Forbidden,
+            429 => ApiProbeOutcome.RateLimited,
+            >= 500 => ApiProbeOutcome.ServerError,
+            _ => ApiProbeOutcome.UnexpectedResponse,
+        };
 
         /// <summary>us.i.posthog.com (ingestion) serves the private API as us.posthog.com; other hosts serve both.</summary>
         internal static string PrivateHost(string host)

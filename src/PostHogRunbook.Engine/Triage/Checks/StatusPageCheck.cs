@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -8,9 +9,14 @@ using PostHogRunbook.Model;
 namespace PostHogRunbook.Engine.Triage.Checks
 {
     /// <summary>Has PostHog declared an incident or a maintenance on our region's components?</summary>
-    internal static class StatusPageCheck
+    internal sealed class StatusPageCheck : ITriageCheck
     {
-        public static async Task<CheckOutcome> RunAsync(TriageContext context, CancellationToken cancellationToken)
+        public TriageCheckName Name => TriageCheckName.StatusPage;
+
+        // The region may come from the deployment's POSTHOG_HOST: that read, then the page.
+        public int SequentialCalls => 2;
+
+        public async Task<CheckOutcome> RunAsync(TriageContext context, CancellationToken cancellationToken)
         {
             var url = context.Profile.GetUri(RunbookSetting.StatusPageUrl);
             if (url == null)
@@ -19,13 +25,13 @@ namespace PostHogRunbook.Engine.Triage.Checks
             }
 
             var region = await RegionAsync(context).ConfigureAwait(false);
-            var status = await StatusPageClient.GetStatusAsync(url, region, context.CheckTimeout, cancellationToken).ConfigureAwait(false);
+            var status = await new StatusPageClient(context.Http, context.Time).GetStatusAsync(url, region, context.CheckTimeout, cancellationToken).ConfigureAwait(false);
             if (status.IsAffected)
             {
                 return new CheckOutcome(CheckStatus.Fail, status.Summary, status);
             }
 
-            var soon = status.ScheduledMaintenances.Where(m => m.StartsAt is { } start && start - status.RetrievedAt < System.TimeSpan.FromHours(24)).ToList();
+            var soon = status.ScheduledMaintenances.Where(m => m.StartsAt is { } start && start - status.RetrievedAt < TimeSpan.FromHours(24)).ToList();
             return soon.Count > 0
                 ? new CheckOutcome(CheckStatus.Warn, $"{status.Summary}; maintenance within 24 h: {string.Join("; ", soon.Select(m => m.Name))}", status)
                 : new CheckOutcome(CheckStatus.Pass, status.Summary, status);

@@ -9,11 +9,15 @@ using PostHogRunbook.Model;
 namespace PostHogRunbook.Engine.Triage.Checks
 {
     /// <summary>The deployment, its pods (by selector only: nothing else in the namespace is read) and Warning events.</summary>
-    internal static class WorkloadCheck
+    internal sealed class WorkloadCheck : ITriageCheck
     {
         static readonly string[] RunbookEnvironment = { "POSTHOG_FALLBACK", "RATE_LIMIT_MODE", "POSTHOG_HOST" };
 
-        public static async Task<CheckOutcome> RunAsync(TriageContext context, CancellationToken cancellationToken)
+        public TriageCheckName Name => TriageCheckName.Workload;
+
+        public int SequentialCalls => 1;
+
+        public async Task<CheckOutcome> RunAsync(TriageContext context, CancellationToken cancellationToken)
         {
             if (!context.HasKubernetes)
             {
@@ -21,11 +25,12 @@ namespace PostHogRunbook.Engine.Triage.Checks
             }
 
             // Three independent reads, at once: the check costs one round trip, not three.
+            var gateway = await context.GatewayAsync().ConfigureAwait(false);
             var deploymentRead = context.DeploymentAsync();
             var podsRead = context.PodsAsync();
-            var eventsRead = context.Gateway.ListWarningEventsAsync(cancellationToken);
+            var eventsRead = ReadEventsAsync(context, gateway, cancellationToken);
             await Task.WhenAll(deploymentRead, podsRead, eventsRead).ConfigureAwait(false);
-            var deployment = (await deploymentRead.ConfigureAwait(false))!;
+            var deployment = await deploymentRead.ConfigureAwait(false);
             var pods = await podsRead.ConfigureAwait(false);
             var events = await eventsRead.ConfigureAwait(false);
 
@@ -40,10 +45,16 @@ namespace PostHogRunbook.Engine.Triage.Checks
             var desired = deployment.Spec?.Replicas ?? 1;
             var available = deployment.Status?.AvailableReplicas ?? 0;
             var updated = deployment.Status?.UpdatedReplicas ?? 0;
+            if (pods.Count == 0 && (desired > 0 || available > 0))
+            {
+                // The deployment has replicas the selector cannot see: a wrong -Selector, not a healthy workload.
+                throw SelectorMatchesNoPods(context, gateway, $"deployment {context.Deployment} reports {available}/{desired} available");
+            }
+
             var environment = (deployment.Spec?.Template?.Spec?.Containers?.FirstOrDefault()?.Env ?? new List<V1EnvVar>())
                 .Where(e => RunbookEnvironment.Contains(e.Name) && e.Value != null)
                 .ToDictionary(e => e.Name, e => e.Value, StringComparer.Ordinal);
-            var evidence = new WorkloadEvidence(context.ResolvedContext, context.Gateway.Namespace, context.Deployment, desired, available, updated, summaries, warnings, environment);
+            var evidence = new WorkloadEvidence(context.ResolvedContext, gateway.Namespace, context.Deployment, desired, available, updated, summaries, warnings, environment);
 
             var failing = summaries.Where(p => p.Reason != null).ToList();
             var line = $"{context.Deployment}: {available}/{desired} available, {summaries.Count} pods";
@@ -65,6 +76,20 @@ namespace PostHogRunbook.Engine.Triage.Checks
             return available < desired || warnings.Count > 0
                 ? new CheckOutcome(CheckStatus.Warn, line + ".", evidence)
                 : new CheckOutcome(CheckStatus.Pass, line + ".", evidence);
+        }
+
+        /// <summary>The selector names no pod while pods are expected: what the workload and log checks cannot see past.</summary>
+        internal static RunbookException SelectorMatchesNoPods(TriageContext context, Kubernetes.IKubernetesGateway gateway, string expected)
+            => new(
+                "SelectorMatchesNoPods",
+                RunbookErrorKind.ObjectNotFound,
+                $"The selector {context.Selector} matches no pod in namespace {gateway.Namespace}, but {expected}: check -Selector (the deployment's own selector is in its spec.selector).",
+                context.Selector);
+
+        static async Task<IReadOnlyList<Corev1Event>> ReadEventsAsync(TriageContext context, Kubernetes.IKubernetesGateway gateway, CancellationToken cancellationToken)
+        {
+            using var bounded = context.Bounded(cancellationToken);
+            return await gateway.ListWarningEventsAsync(bounded.Token).ConfigureAwait(false);
         }
 
         static PodSummary Summarize(V1Pod pod)

@@ -1,0 +1,109 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+using k8s.Models;
+
+namespace PostHogRunbook.Engine.Kubernetes
+{
+    /// <summary>
+    /// The one Kubernetes gateway of one context and namespace: every read and write of the runbook. Failures
+    /// are RunbookExceptions named the same way everywhere (KubernetesForbidden names the verb and resource).
+    /// KubernetesClient types stay inside the engine.
+    /// </summary>
+    internal interface IKubernetesGateway : IDisposable
+    {
+        string? Context { get; }
+
+        string Namespace { get; }
+
+        string Server { get; }
+
+        Task<V1Deployment> GetDeploymentAsync(string name, CancellationToken cancellationToken);
+
+        Task<IReadOnlyList<V1Pod>> ListPodsAsync(string selector, CancellationToken cancellationToken);
+
+        Task<IReadOnlyList<Corev1Event>> ListWarningEventsAsync(CancellationToken cancellationToken);
+
+        /// <summary>Reads one value of a secret as text; null when the secret has no such key.</summary>
+        Task<string?> ReadSecretValueAsync(string name, string key, CancellationToken cancellationToken);
+
+        /// <summary>Opens a pod's log as a stream (the caller reads it line by line, never whole).</summary>
+        Task<Stream> OpenPodLogAsync(string pod, string? container, int? sinceSeconds, bool timestamps, bool previous, CancellationToken cancellationToken);
+    }
+
+    /// <summary>Opens gateways: one per kubeconfig, context and namespace for the life of a command, shared by its checks.</summary>
+    internal interface IKubernetesConnector
+    {
+        /// <summary>The gateway for a context of a kubeconfig (null: its current context); throws KubeConfig*/KubeContextNotFound.</summary>
+        IKubernetesGateway Open(string kubeConfigPath, string? context, string? @namespace);
+    }
+
+    /// <summary>
+    /// The connector a command uses: each target's client is built once (kubeconfig read, TLS set up) and reused by
+    /// every check and step of the command; all are disposed with it.
+    /// </summary>
+    internal sealed class KubernetesConnector : IKubernetesConnector, IDisposable
+    {
+        readonly Dictionary<(string Path, string? Context, string? Namespace), Lazy<IKubernetesGateway>> opened = new();
+        readonly object gate = new();
+        readonly Func<string, string?, string?, IKubernetesGateway> open;
+        bool disposed;
+
+        public KubernetesConnector()
+            : this(KubernetesGateway.Open)
+        {
+        }
+
+        /// <summary>With another way to open a gateway (a test's).</summary>
+        public KubernetesConnector(Func<string, string?, string?, IKubernetesGateway> open)
+        {
+            this.open = open;
+        }
+
+        public IKubernetesGateway Open(string kubeConfigPath, string? context, string? @namespace)
+        {
+            Lazy<IKubernetesGateway> entry;
+            lock (gate)
+            {
+                ObjectDisposedException.ThrowIf(disposed, this);
+                var key = (kubeConfigPath, context, @namespace);
+                if (!opened.TryGetValue(key, out var existing))
+                {
+                    // A failed open is remembered too: every check of the target gets the same error, once.
+                    existing = new Lazy<IKubernetesGateway>(() => open(kubeConfigPath, context, @namespace), LazyThreadSafetyMode.ExecutionAndPublication);
+                    opened[key] = existing;
+                }
+
+                entry = existing;
+            }
+
+            return entry.Value;
+        }
+
+        public void Dispose()
+        {
+            List<Lazy<IKubernetesGateway>> all;
+            lock (gate)
+            {
+                if (disposed)
+                {
+                    return;
+                }
+
+                disposed = true;
+                all = new List<Lazy<IKubernetesGateway>>(opened.Values);
+                opened.Clear();
+            }
+
+            foreach (var gateway in all)
+            {
+                if (gateway.IsValueCreated)
+                {
+                    gateway.Value.Dispose();
+                }
+            }
+        }
+    }
+}
