@@ -35,6 +35,7 @@ namespace PostHogRunbook.Engine.Configuration
         public static readonly RunbookSetting Context = new(nameof(Context), null, false);
         public static readonly RunbookSetting Namespace = new(nameof(Namespace), null, false);
         public static readonly RunbookSetting Deployment = new(nameof(Deployment), "posthog-integration", false);
+        public static readonly RunbookSetting Container = new(nameof(Container), null, false);
         public static readonly RunbookSetting Selector = new(nameof(Selector), "app=posthog-integration", false);
         public static readonly RunbookSetting SecretName = new(nameof(SecretName), "posthog-secrets", false);
         public static readonly RunbookSetting SecretKey = new(nameof(SecretKey), "api-key", false);
@@ -48,7 +49,7 @@ namespace PostHogRunbook.Engine.Configuration
         public static readonly IReadOnlyList<RunbookSetting> All = new[]
         {
             PostHogHost, Region, ProjectApiKey, PersonalApiKey, StatusPageUrl, HealthUrl, PrometheusUrl, KubeConfig, Context,
-            Namespace, Deployment, Selector, SecretName, SecretKey, TimeoutSec, ErrorMetric, RequestMetric, NoiseFloor, DegradedRatio, OutageRatio,
+            Namespace, Deployment, Container, Selector, SecretName, SecretKey, TimeoutSec, ErrorMetric, RequestMetric, NoiseFloor, DegradedRatio, OutageRatio,
         };
 
         public static RunbookSetting? Find(string name)

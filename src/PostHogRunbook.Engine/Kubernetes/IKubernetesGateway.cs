@@ -31,6 +31,16 @@ namespace PostHogRunbook.Engine.Kubernetes
 
         /// <summary>Opens a pod's log as a stream (the caller reads it line by line, never whole).</summary>
         Task<Stream> OpenPodLogAsync(string pod, string? container, int? sinceSeconds, bool timestamps, bool previous, CancellationToken cancellationToken);
+
+        /// <summary>A strategic-merge patch of a deployment (what kubectl set env and rollout restart send).</summary>
+        Task<V1Deployment> PatchDeploymentAsync(string name, string strategicMergePatch, CancellationToken cancellationToken);
+
+        Task<V1Secret> GetSecretAsync(string name, CancellationToken cancellationToken);
+
+        Task<V1Secret> CreateSecretAsync(V1Secret secret, CancellationToken cancellationToken);
+
+        /// <summary>Replaces a secret; its metadata.resourceVersion is the precondition (a stale one is KubernetesConflict).</summary>
+        Task<V1Secret> ReplaceSecretAsync(V1Secret secret, CancellationToken cancellationToken);
     }
 
     /// <summary>Opens gateways: one per kubeconfig, context and namespace for the life of a command, shared by its checks.</summary>

@@ -76,7 +76,7 @@ namespace PostHogRunbook.Engine.Kubernetes
         /// <summary>Reads one value of a secret as text; null when the secret has no such key.</summary>
         public async Task<string?> ReadSecretValueAsync(string name, string key, CancellationToken cancellationToken)
         {
-            var secret = await Call("get", "secrets", string.Empty, name, () => client.CoreV1.ReadNamespacedSecretAsync(name, Namespace, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            var secret = await GetSecretAsync(name, cancellationToken).ConfigureAwait(false);
             return secret.Data != null && secret.Data.TryGetValue(key, out var bytes) ? Encoding.UTF8.GetString(bytes) : null;
         }
 
@@ -84,6 +84,19 @@ namespace PostHogRunbook.Engine.Kubernetes
         public Task<Stream> OpenPodLogAsync(string pod, string? container, int? sinceSeconds, bool timestamps, bool previous, CancellationToken cancellationToken)
             => Call("get", "pods/log", string.Empty, pod, () => client.CoreV1.ReadNamespacedPodLogAsync(
                 pod, Namespace, container: container, sinceSeconds: sinceSeconds, timestamps: timestamps, previous: previous, cancellationToken: cancellationToken));
+
+        public Task<V1Deployment> PatchDeploymentAsync(string name, string strategicMergePatch, CancellationToken cancellationToken)
+            => Call("patch", "deployments", "apps", name, () => client.AppsV1.PatchNamespacedDeploymentAsync(
+                new V1Patch(strategicMergePatch, V1Patch.PatchType.StrategicMergePatch), name, Namespace, fieldManager: "posthog-runbook", cancellationToken: cancellationToken));
+
+        public Task<V1Secret> GetSecretAsync(string name, CancellationToken cancellationToken)
+            => Call("get", "secrets", string.Empty, name, () => client.CoreV1.ReadNamespacedSecretAsync(name, Namespace, cancellationToken: cancellationToken));
+
+        public Task<V1Secret> CreateSecretAsync(V1Secret secret, CancellationToken cancellationToken)
+            => Call("create", "secrets", string.Empty, secret.Metadata.Name, () => client.CoreV1.CreateNamespacedSecretAsync(secret, Namespace, fieldManager: "posthog-runbook", cancellationToken: cancellationToken));
+
+        public Task<V1Secret> ReplaceSecretAsync(V1Secret secret, CancellationToken cancellationToken)
+            => Call("update", "secrets", string.Empty, secret.Metadata.Name, () => client.CoreV1.ReplaceNamespacedSecretAsync(secret, secret.Metadata.Name, Namespace, fieldManager: "posthog-runbook", cancellationToken: cancellationToken));
 
         public void Dispose() => client.Dispose();
 

@@ -47,12 +47,17 @@ namespace PostHogRunbook.Infrastructure
             return RunbookProfile.Resolve(values, configPath, SessionSettings.Snapshot());
         }
 
-        /// <summary>Parameters the user actually bound, as strings, for the profile resolver.</summary>
+        /// <summary>The profile settings the user actually bound, as strings, for the profile resolver (other parameters are not settings).</summary>
         protected Dictionary<string, string?> BoundProfileParameters()
         {
             var bound = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
             foreach (var entry in MyInvocation.BoundParameters)
             {
+                if (RunbookSetting.Find(entry.Key) == null)
+                {
+                    continue;
+                }
+
                 bound[entry.Key] = entry.Value switch
                 {
                     null => null,

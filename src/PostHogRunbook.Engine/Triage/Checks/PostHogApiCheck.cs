@@ -59,13 +59,11 @@ namespace PostHogRunbook.Engine.Triage.Checks
                 return new CheckOutcome(CheckStatus.Fail, $"The project key from {Describe(source)} is malformed ({malformed.KeyHint}); capture would drop events silently.", malformed);
             }
 
-            var body = new JObject { ["api_key"] = key, ["distinct_id"] = "posthog-runbook-probe" }.ToString(Formatting.None);
             HttpFetchResult answer;
             try
             {
-                using var content = new StringContent(body, Encoding.UTF8, "application/json");
                 // The whole timeout: reading the host and the secret had their own.
-                answer = await context.Http.SendAsync(HttpMethod.Post, new Uri(baseUri, "/flags?v=2"), context.CheckTimeout, cancellationToken, content).ConfigureAwait(false);
+                answer = await SendFlagsAsync(context.Http, baseUri, key, context.CheckTimeout, cancellationToken).ConfigureAwait(false);
             }
             catch (DependencyUnreachableException ex)
             {
@@ -80,7 +78,7 @@ namespace PostHogRunbook.Engine.Triage.Checks
         static CheckOutcome Judge(TriageContext context, Uri baseUri, HttpFetchResult answer, ApiKeySource source, string key, string? keyNote, ApiProbeOutcome? personalOutcome)
         {
             var detail = context.Redactor.Redact(ErrorDetail(answer));
-            var outcome = OutcomeOf(answer.Status, LooksLikeFlags(answer));
+            var outcome = FlagsOutcome(answer);
             var evidence = new ApiProbeEvidence(baseUri.Host, outcome, answer.Status, answer.RetryAfter?.TotalSeconds, Math.Round(answer.Elapsed.TotalMilliseconds, 1), source, Redaction.Redactor.Hint(key), outcome == ApiProbeOutcome.Ok ? keyNote : detail, personalOutcome);
             var latency = $"{answer.Elapsed.TotalMilliseconds:0} ms";
             var keyText = $"the key from {Describe(source)} ({evidence.KeyHint})";
@@ -186,6 +184,19 @@ namespace PostHogRunbook.Engine.Triage.Checks
                 return ex.Reason == UnreachableReason.TimedOut ? ApiProbeOutcome.TimedOut : ApiProbeOutcome.Unreachable;
             }
         }
+
+        /// <summary>POST /flags?v=2 with a project key: the one call that tells whether PostHog knows the key.</summary>
+        internal static async Task<HttpFetchResult> SendFlagsAsync(IRunbookHttp http, Uri baseUri, string key, TimeSpan timeout, CancellationToken cancellationToken)
+        {
+            var body = new JObject { ["api_key"] = key, ["distinct_id"] = "posthog-runbook-probe" }.ToString(Formatting.None);
+            using var content = new StringContent(body, Encoding.UTF8, "application/json");
+            return await http.SendAsync(HttpMethod.Post, new Uri(baseUri, "/flags?v=2"), timeout, cancellationToken, content).ConfigureAwait(false);
+        }
+
+        /// <summary>What /flags' answer says of the key it was sent.</summary>
+        internal static ApiProbeOutcome FlagsOutcome(HttpFetchResult answer) => OutcomeOf(answer.Status, LooksLikeFlags(answer));
+
+        internal static bool IsWellFormedProjectKey(string key) => ProjectKeyShape.IsMatch(key);
 
         /// <summary>What an HTTP answer of PostHog's means for the probe; a 2xx counts only with the body expected.</summary>
         static ApiProbeOutcome OutcomeOf(int status, bool expectedBody) => status switch
