@@ -20,6 +20,10 @@
         'Invoke-PostHogTriage'
         'Get-PostHogRunbookConfig'
         'Set-PostHogRunbookConfig'
+        'Set-PostHogFallback'
+        'Set-PostHogRateLimitMode'
+        'Update-PostHogApiKey'
+        'Restart-PostHogIntegration'
     )
     FunctionsToExport      = @()
     AliasesToExport        = @()

@@ -141,7 +141,7 @@ Describe 'Evidence the checks keep' {
         if (Skip-WithoutPrometheus $world) { return }
         Clear-PostHogLabRequest $world.Lab
         $malformed = Invoke-PostHogTriage -PostHogHost $world.Lab.posthog -ProjectApiKey (ConvertTo-SecureString 'not-a-posthog-key' -AsPlainText -Force) `
-            -Check PostHogApi -StatusPageUrl $world.Lab.statusPage -TimeoutSec 5 -KubeConfig (Join-Path $TestDrive 'none')
+            -Check PostHogApi -StatusPageUrl $world.Lab.statusPage -TimeoutSec 5 -KubeConfig (Join-Path $TestDrive 'none') -ErrorAction SilentlyContinue
         (Get-Check $malformed PostHogApi).Evidence.Outcome | Should -Be 'KeyMalformed'
         $malformed.Category | Should -Be 'Authentication'
         Get-PostHogLabRequest $world.Lab -Part posthog | Should -BeNullOrEmpty
@@ -249,7 +249,9 @@ Describe 'Dependencies that fail' {
     It 'skips, loudly, what is not configured' {
         $report = Invoke-PostHogTriage -StatusPageUrl $world.Lab.statusPage -PostHogHost $world.Lab.posthog -Region US `
             -ProjectApiKey (ConvertTo-SecureString $world.Lab.projectApiKey -AsPlainText -Force) -PrometheusUrl $world.Lab.deadUrl `
-            -KubeConfig (Join-Path $TestDrive 'no-such-kubeconfig') -TimeoutSec 5
+            -KubeConfig (Join-Path $TestDrive 'no-such-kubeconfig') -TimeoutSec 5 -ErrorAction SilentlyContinue -ErrorVariable targetErrors
+        # The report stands, and the target's failure is an error record of its own that -ErrorAction silences.
+        $targetErrors.FullyQualifiedErrorId | Should -Be 'KubeConfigNotFound,PostHogRunbook.Commands.InvokePostHogTriageCommand'
         (Get-Check $report AppHealth).Status | Should -Be 'Skipped'
         (Get-Check $report Workload).Status | Should -Be 'Unavailable'
         (Get-Check $report Workload).ErrorId | Should -Be 'KubeConfigNotFound'
@@ -358,6 +360,30 @@ current-context: prod-a
         $b.Category | Should -Be 'InternalInfrastructure'
         $b.Severity | Should -Be 'P1'
         (Get-Check $b Workload).Evidence.AvailableReplicas | Should -Be 0
+    }
+
+    It 'returns both reports when one context cannot be opened, and that context''s error record' {
+        $common = @{ KubeConfig = $merged; StatusPageUrl = $healthy.statusPage; Region = 'US'; PostHogHost = $healthy.posthog; PrometheusUrl = $healthy.deadUrl; TimeoutSec = 10 }
+        $reports = @(Invoke-PostHogTriage @common -Context prod-a, nosuch -ErrorAction SilentlyContinue -ErrorVariable failures)
+        $reports.Count | Should -Be 2
+        $missing = $reports | Where-Object { $_.Target.Context -eq 'nosuch' }
+        $missing | Should -Not -BeNullOrEmpty -Because 'the report names the context it could not open'
+        (Get-Check $missing Workload).ErrorId | Should -Be 'KubeContextNotFound'
+        ($reports | Where-Object { $_.Target.Context -eq 'prod-a' }).Category | Should -Be 'MonitoringGap'
+        @($failures).Count | Should -Be 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'KubeContextNotFound,*'
+        $failures[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        # SilentlyContinue silences it; Stop makes it terminating, as for any per-target error.
+        { Invoke-PostHogTriage @common -Context nosuch -ErrorAction Stop } | Should -Throw -ErrorId 'KubeContextNotFound,*'
+    }
+
+    It 'explains the decision as steps that Get-Member shows' {
+        $report = Invoke-PostHogTriage -KubeConfig $merged -Context prod-b -StatusPageUrl $healthy.statusPage -Region US -PostHogHost $healthy.posthog -PrometheusUrl $healthy.deadUrl -TimeoutSec 10
+        ($report | Get-Member -Name DecisionSteps).Name | Should -Be 'DecisionSteps'
+        $report.DecisionSteps[0].Question | Should -Be 'PostHogErrorsNow'
+        ($report.DecisionSteps | Where-Object Question -eq 'ServiceHealthy').Answer | Should -Be 'No'
+        $report.DecisionSteps[-1].Value | Should -Be 'P1'
+        $report.DecisionPath | Should -Be @($report.DecisionSteps.Text)
     }
 
     It 'completes -Context from the kubeconfig' {

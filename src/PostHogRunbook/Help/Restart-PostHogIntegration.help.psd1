@@ -1,0 +1,28 @@
+@{
+    Synopsis    = 'Restarts the integration''s pods the way kubectl rollout restart does, waits for the rollout and checks the workload.'
+    Description = @(
+        'Restart-PostHogIntegration sets the pod-template annotation kubectl.kubernetes.io/restartedAt to now, merged into the existing annotations, which makes the deployment roll every pod. It then waits for the rollout and runs the Workload check again.'
+        'The change is planned first (reads only), so -WhatIf shows the real before and after and writes nothing. It goes through ShouldProcess with ConfirmImpact High: automation passes -Confirm:$false. Already in the wanted state: nothing is written, the outcome is AlreadyInState. After the write the rollout is awaited with kubectl''s rollout-status logic, bounded by -RolloutTimeoutSec, and the change verified. RBAC refusals are KubernetesForbidden naming the verb, resource and namespace.'
+    )
+    Parameters  = @{
+        InputObject = 'A TriageReport (from Invoke-PostHogTriage) or a PostHogIncident, from the pipeline: its Target names the kubeconfig, context, namespace, deployment and secret to act on. Parameters typed on the command line win.'
+        KubeConfig = 'The kubeconfig (default $env:KUBECONFIG, then ~/.kube/config).'
+        Context = 'The kube context (default the kubeconfig''s current-context).'
+        Namespace = 'The integration''s namespace (default the context''s namespace).'
+        Deployment = 'The integration''s deployment (default posthog-integration).'
+        Container = 'The integration''s container. Default: the one whose env or envFrom refers to POSTHOG_* or the secret; two such containers are the error ContainerAmbiguous.'
+        SecretName = 'The secret holding the project key (default posthog-secrets).'
+        SecretKey = 'The key inside that secret (default api-key).'
+        PostHogHost = 'The PostHog host (default the profile, else the deployment''s POSTHOG_HOST).'
+        ConfigPath = 'A JSON runbook profile to read settings from (see about_PostHogRunbook).'
+        TimeoutSec = 'Each Kubernetes or PostHog request''s time limit in seconds (default 10).'
+        RolloutTimeoutSec = 'How long to wait for the rollout after the change (default 300). A rollout still stuck then, or one the deployment reports as ProgressDeadlineExceeded, is the error RolloutTimedOut.'
+        NoWait = 'Make the change and return without waiting for the rollout (nothing is verified).'
+    }
+    Outputs     = @{ 'PostHogRunbook.Model.RemediationResult' = 'Action, Target, Container, Setting, Before, After, Outcome (Applied, AlreadyInState, Skipped, Failed), Rollout (state and replica counts), Verification, Duration and Undo.' }
+    Examples    = @(
+        @{ Title = 'Restart after a crash loop the triage found'; Code = 'Invoke-PostHogTriage | Restart-PostHogIntegration -Confirm:$false'; Remarks = 'The result has the rollout''s replica counts and whether the workload passes again.' }
+        @{ Title = 'Restart without waiting'; Code = 'Restart-PostHogIntegration -Context prod-us -NoWait -Confirm:$false'; Remarks = 'Returns as soon as the annotation is written.' }
+    )
+    Links       = @('Resolve-PostHogIncident', 'Invoke-PostHogTriage')
+}

@@ -1,0 +1,29 @@
+@{
+    Synopsis    = 'Turns the integration''s fallback mode on or off: POSTHOG_FALLBACK in its container''s env, rolled out and verified.'
+    Description = @(
+        'Set-PostHogFallback makes the write the runbook means by EnableFallback: a strategic-merge patch of the deployment that sets POSTHOG_FALLBACK=true (or false) in the integration container only, as kubectl set env -c does. Every other env entry, the other containers (a sidecar), envFrom and annotations stay exactly as they were.'
+        'The change is planned first (reads only), so -WhatIf shows the real before and after and writes nothing. It goes through ShouldProcess with ConfirmImpact High: automation passes -Confirm:$false. Already in the wanted state: nothing is written, the outcome is AlreadyInState. After the write the rollout is awaited with kubectl''s rollout-status logic, bounded by -RolloutTimeoutSec, and the change verified. RBAC refusals are KubernetesForbidden naming the verb, resource and namespace.'
+    )
+    Parameters  = @{
+        Enabled = '$true to buffer events locally while PostHog is down; $false to send them again.'
+        InputObject = 'A TriageReport (from Invoke-PostHogTriage) or a PostHogIncident, from the pipeline: its Target names the kubeconfig, context, namespace, deployment and secret to act on. Parameters typed on the command line win.'
+        KubeConfig = 'The kubeconfig (default $env:KUBECONFIG, then ~/.kube/config).'
+        Context = 'The kube context (default the kubeconfig''s current-context).'
+        Namespace = 'The integration''s namespace (default the context''s namespace).'
+        Deployment = 'The integration''s deployment (default posthog-integration).'
+        Container = 'The integration''s container. Default: the one whose env or envFrom refers to POSTHOG_* or the secret; two such containers are the error ContainerAmbiguous.'
+        SecretName = 'The secret holding the project key (default posthog-secrets).'
+        SecretKey = 'The key inside that secret (default api-key).'
+        PostHogHost = 'The PostHog host (default the profile, else the deployment''s POSTHOG_HOST).'
+        ConfigPath = 'A JSON runbook profile to read settings from (see about_PostHogRunbook).'
+        TimeoutSec = 'Each Kubernetes or PostHog request''s time limit in seconds (default 10).'
+        RolloutTimeoutSec = 'How long to wait for the rollout after the change (default 300). A rollout still stuck then, or one the deployment reports as ProgressDeadlineExceeded, is the error RolloutTimedOut.'
+        NoWait = 'Make the change and return without waiting for the rollout (nothing is verified).'
+    }
+    Outputs     = @{ 'PostHogRunbook.Model.RemediationResult' = 'Action, Target, Container, Setting, Before, After, Outcome (Applied, AlreadyInState, Skipped, Failed), Rollout (state and replica counts), Verification, Duration and Undo.' }
+    Examples    = @(
+        @{ Title = 'Enable fallback on the integration of a triage'; Code = 'Invoke-PostHogTriage | Set-PostHogFallback -Enabled $true -Confirm:$false'; Remarks = 'The report''s Target names the deployment; the result shows false -> true, the rollout''s replica counts and the undo.' }
+        @{ Title = 'See what would change, change nothing'; Code = 'Set-PostHogFallback -Enabled $true -Context prod-us -WhatIf'; Remarks = 'Prints the plan (the container, the value now and after); no request writes anything.' }
+    )
+    Links       = @('Resolve-PostHogIncident', 'Undo-PostHogRemediation', 'Invoke-PostHogTriage')
+}

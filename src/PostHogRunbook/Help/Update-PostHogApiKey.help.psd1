@@ -1,0 +1,30 @@
+@{
+    Synopsis    = 'Rotates the integration''s PostHog project key safely: checked first, backed up, replaced with a precondition, rolled out, probed.'
+    Description = @(
+        'Update-PostHogApiKey checks the new key against PostHog''s /flags first: a key PostHog rejects is the error ApiKeyRejected and nothing is written. Then it copies the current secret to a backup Secret in the same namespace (named in the result and the journal, never its value), replaces the key with a resourceVersion precondition (a concurrent change is the error SecretConflict, never an overwrite), restarts the rollout and runs the PostHogApi probe again.'
+        'The change is planned first (reads only), so -WhatIf shows the real before and after and writes nothing. It goes through ShouldProcess with ConfirmImpact High: automation passes -Confirm:$false. Already in the wanted state: nothing is written, the outcome is AlreadyInState. After the write the rollout is awaited with kubectl''s rollout-status logic, bounded by -RolloutTimeoutSec, and the change verified. RBAC refusals are KubernetesForbidden naming the verb, resource and namespace.'
+        'The key stays a SecureString until the request that needs it; it is never printed, only its prefix and last four characters.'
+    )
+    Parameters  = @{
+        NewApiKey = 'The new project key (phc_...), as a SecureString (Read-Host -AsSecureString, or Get-Secret from SecretManagement).'
+        InputObject = 'A TriageReport (from Invoke-PostHogTriage) or a PostHogIncident, from the pipeline: its Target names the kubeconfig, context, namespace, deployment and secret to act on. Parameters typed on the command line win.'
+        KubeConfig = 'The kubeconfig (default $env:KUBECONFIG, then ~/.kube/config).'
+        Context = 'The kube context (default the kubeconfig''s current-context).'
+        Namespace = 'The integration''s namespace (default the context''s namespace).'
+        Deployment = 'The integration''s deployment (default posthog-integration).'
+        Container = 'The integration''s container. Default: the one whose env or envFrom refers to POSTHOG_* or the secret; two such containers are the error ContainerAmbiguous.'
+        SecretName = 'The secret holding the project key (default posthog-secrets).'
+        SecretKey = 'The key inside that secret (default api-key).'
+        PostHogHost = 'The PostHog host (default the profile, else the deployment''s POSTHOG_HOST).'
+        ConfigPath = 'A JSON runbook profile to read settings from (see about_PostHogRunbook).'
+        TimeoutSec = 'Each Kubernetes or PostHog request''s time limit in seconds (default 10).'
+        RolloutTimeoutSec = 'How long to wait for the rollout after the change (default 300). A rollout still stuck then, or one the deployment reports as ProgressDeadlineExceeded, is the error RolloutTimedOut.'
+        NoWait = 'Make the change and return without waiting for the rollout (nothing is verified).'
+    }
+    Outputs     = @{ 'PostHogRunbook.Model.RemediationResult' = 'Action, Target, Container, Setting, Before, After, Outcome (Applied, AlreadyInState, Skipped, Failed), Rollout (state and replica counts), Verification, Duration and Undo.' }
+    Examples    = @(
+        @{ Title = 'Rotate the key the triage found rejected'; Code = '$key = Read-Host -AsSecureString -Prompt ''New project key''; Invoke-PostHogTriage | Update-PostHogApiKey -NewApiKey $key -Confirm:$false'; Remarks = 'Backs up posthog-secrets, replaces api-key, restarts and probes /flags with the new key.' }
+        @{ Title = 'From a vault, in a pipeline job'; Code = 'Update-PostHogApiKey -NewApiKey (Get-Secret posthog-project-key) -Context prod-us -Confirm:$false'; Remarks = 'Get-Secret (SecretManagement) returns a SecureString.' }
+    )
+    Links       = @('Resolve-PostHogIncident', 'Undo-PostHogRemediation')
+}
