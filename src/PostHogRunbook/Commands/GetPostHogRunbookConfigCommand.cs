@@ -26,7 +26,7 @@ namespace PostHogRunbook.Commands
 
         protected override void ProcessRecord()
         {
-            Guard(() => WriteObject(ConfigurationReport.Build(RunbookProfile.Resolve(BoundProfileParameters(), ConfigPath))));
+            Guard(() => WriteObject(ConfigurationReport.Build(RunbookProfile.Resolve(BoundProfileParameters(), ConfigPath), path => IncidentJournalAccess.ResolveUserPath(this, path))));
         }
     }
 }
