@@ -24,6 +24,9 @@
         'Set-PostHogRateLimitMode'
         'Update-PostHogApiKey'
         'Restart-PostHogIntegration'
+        'Get-PostHogIncident'
+        'Set-PostHogIncident'
+        'New-PostHogIncident'
     )
     FunctionsToExport      = @()
     AliasesToExport        = @()
@@ -33,7 +36,7 @@
             Tags         = @('PostHog', 'SRE', 'Kubernetes', 'Incident', 'Runbook', 'Observability', 'PSEdition_Core', 'Linux', 'MacOS', 'Windows')
             LicenseUri   = 'https://github.com/posthog-runbook/PostHogRunbook/blob/main/LICENSE'
             ProjectUri   = 'https://github.com/posthog-runbook/PostHogRunbook'
-            ReleaseNotes = 'First release. Get-PostHogStatus reads both generations of PostHog''s status page (incident.io and Statuspage v2), filtered to the integration''s region. Invoke-PostHogTriage runs every check at once (status page, /flags probe, /health, Prometheus error ratio, workload, error logs) and walks the runbook''s decision tree to a category, a P1-P4 severity and the next action. Set-/Get-PostHogRunbookConfig manage the runbook profile.'
+            ReleaseNotes = 'First release. Get-PostHogStatus reads both generations of PostHog''s status page (incident.io and Statuspage v2), filtered to the integration''s region. Invoke-PostHogTriage runs every check at once (status page, /flags probe, /health, Prometheus error ratio, workload, error logs) and walks the runbook''s decision tree to a category, a P1-P4 severity and the next action. Set-/Get-PostHogRunbookConfig manage the runbook profile. New-, Get- and Set-PostHogIncident keep an append-only incident journal that several shells can write at once.'
         }
     }
 }

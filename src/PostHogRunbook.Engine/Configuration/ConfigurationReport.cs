@@ -1,4 +1,7 @@
+using System;
+using System.IO;
 using System.Linq;
+using PostHogRunbook.Engine.Journal;
 using PostHogRunbook.Engine.Kubernetes;
 using PostHogRunbook.Model;
 
@@ -7,7 +10,8 @@ namespace PostHogRunbook.Engine.Configuration
     /// <summary>Builds the public view of a resolved profile, with the kube context it points at.</summary>
     public static class ConfigurationReport
     {
-        public static RunbookConfiguration Build(RunbookProfile profile)
+        /// <param name="resolveUserPath">Gives a path typed by the user the shell's meaning (relative to its location, ~ expanded).</param>
+        public static RunbookConfiguration Build(RunbookProfile profile, Func<string, string>? resolveUserPath = null)
         {
             var kubeConfig = KubeConfigReader.Locate(profile.Get(RunbookSetting.KubeConfig));
             var context = profile.Get(RunbookSetting.Context);
@@ -40,7 +44,8 @@ namespace PostHogRunbook.Engine.Configuration
                 profile.GetInt(RunbookSetting.TimeoutSec, 10),
                 server,
                 profile.ConfigPath,
-                sources);
+                sources,
+                JournalFolder.Resolve(profile, resolveUserPath ?? Path.GetFullPath));
         }
     }
 }

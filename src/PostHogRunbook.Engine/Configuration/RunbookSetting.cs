@@ -46,10 +46,13 @@ namespace PostHogRunbook.Engine.Configuration
         public static readonly RunbookSetting DegradedRatio = new(nameof(DegradedRatio), "0.05", false);
         public static readonly RunbookSetting OutageRatio = new(nameof(OutageRatio), "0.50", false);
 
+        /// <summary>The incident journal's folder; unset means PostHogRunbook/incidents in the user's data folder.</summary>
+        public static readonly RunbookSetting JournalPath = new(nameof(JournalPath), null, false, "POSTHOG_RUNBOOK_JOURNAL");
+
         public static readonly IReadOnlyList<RunbookSetting> All = new[]
         {
             PostHogHost, Region, ProjectApiKey, PersonalApiKey, StatusPageUrl, HealthUrl, PrometheusUrl, KubeConfig, Context,
-            Namespace, Deployment, Container, Selector, SecretName, SecretKey, TimeoutSec, ErrorMetric, RequestMetric, NoiseFloor, DegradedRatio, OutageRatio,
+            Namespace, Deployment, Container, Selector, SecretName, SecretKey, TimeoutSec, ErrorMetric, RequestMetric, NoiseFloor, DegradedRatio, OutageRatio, JournalPath,
         };
 
         public static RunbookSetting? Find(string name)

@@ -26,7 +26,8 @@ namespace PostHogRunbook.Model
             int timeoutSec,
             string? kubeServer,
             string? configPath,
-            IReadOnlyDictionary<string, string> sources)
+            IReadOnlyDictionary<string, string> sources,
+            string? journalPath = null)
         {
             PostHogHost = postHogHost;
             Region = region;
@@ -46,6 +47,7 @@ namespace PostHogRunbook.Model
             KubeServer = kubeServer;
             ConfigPath = configPath;
             Sources = sources;
+            JournalPath = journalPath;
         }
 
         public string? PostHogHost { get; }
@@ -86,6 +88,9 @@ namespace PostHogRunbook.Model
 
         /// <summary>The config file that was read, if any.</summary>
         public string? ConfigPath { get; }
+
+        /// <summary>The incident journal's folder in force: JournalPath, else PostHogRunbook/incidents in the user's data folder.</summary>
+        public string? JournalPath { get; }
 
         /// <summary>Setting name to where its value came from: Parameter, Session, ConfigFile, Environment, Default, Unset.</summary>
         public IReadOnlyDictionary<string, string> Sources { get; }

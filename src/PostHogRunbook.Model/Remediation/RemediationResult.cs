@@ -2,15 +2,6 @@ using System;
 
 namespace PostHogRunbook.Model
 {
-    /// <summary>What a remediation did. AlreadyInState: nothing was written, the deployment already was as wanted.</summary>
-    public enum RemediationOutcome
-    {
-        Applied,
-        AlreadyInState,
-        Skipped,
-        Failed,
-    }
-
     /// <summary>How the rollout that followed a change ended (kubectl rollout status's reading of the deployment).</summary>
     public enum RolloutState
     {

@@ -26,7 +26,7 @@ namespace PostHogRunbook.Commands
 
         protected override void ProcessRecord()
         {
-            Guard(() => WriteObject(ConfigurationReport.Build(ResolveProfile(ConfigPath))));
+            Guard(() => WriteObject(ConfigurationReport.Build(ResolveProfile(ConfigPath), path => IncidentJournalAccess.ResolveUserPath(this, path))));
         }
     }
 }

@@ -74,6 +74,11 @@ namespace PostHogRunbook.Commands
         [ValidateRange(1, 600)]
         public int TimeoutSec { get; set; }
 
+        /// <summary>The incident journal's folder; resolved now, so a later Set-Location does not move it.</summary>
+        [Parameter(ParameterSetName = SetValues)]
+        [ValidateNotNullOrEmpty]
+        public string? JournalPath { get; set; }
+
         /// <summary>Forget every session value.</summary>
         [Parameter(Mandatory = true, ParameterSetName = ClearValues)]
         public SwitchParameter Clear { get; set; }
@@ -101,8 +106,8 @@ namespace PostHogRunbook.Commands
                             continue;
                         }
 
-                        var value = entry.Value;
-                        var shown = setting.IsSecret ? "(a key, not shown)" : entry.Value;
+                        var value = setting == RunbookSetting.JournalPath && entry.Value != null ? IncidentJournalAccess.ResolveUserPath(this, entry.Value) : entry.Value;
+                        var shown = setting.IsSecret ? "(a key, not shown)" : value;
                         if (ShouldProcess($"runbook profile (session): {setting.Name}", $"Set to {shown}"))
                         {
                             SessionSettings.Set(setting.Name, value);
@@ -112,7 +117,7 @@ namespace PostHogRunbook.Commands
 
                 if (PassThru.IsPresent)
                 {
-                    WriteObject(ConfigurationReport.Build(ResolveProfile(null, parameters: new System.Collections.Generic.Dictionary<string, string?>())));
+                    WriteObject(ConfigurationReport.Build(ResolveProfile(null, parameters: new System.Collections.Generic.Dictionary<string, string?>()), path => IncidentJournalAccess.ResolveUserPath(this, path)));
                 }
             });
         }

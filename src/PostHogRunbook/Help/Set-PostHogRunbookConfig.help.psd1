@@ -20,6 +20,7 @@
         SecretName     = 'The secret that holds the project API key (default posthog-secrets).'
         SecretKey      = 'The key inside that secret (default api-key).'
         TimeoutSec     = 'How long each check or call may take, in seconds (default 10).'
+        JournalPath    = 'The incident journal''s folder for this session (default $env:POSTHOG_RUNBOOK_JOURNAL, else PostHogRunbook/incidents in the user''s data folder). A relative path or ~ is resolved now, against the current location.'
         Clear          = 'Forget every session value.'
         PassThru       = 'Output the resulting profile (Get-PostHogRunbookConfig''s view).'
     }
