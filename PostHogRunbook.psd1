@@ -24,6 +24,8 @@
         'Set-PostHogRateLimitMode'
         'Update-PostHogApiKey'
         'Restart-PostHogIntegration'
+        'Resolve-PostHogIncident'
+        'Undo-PostHogRemediation'
         'Get-PostHogIncident'
         'Set-PostHogIncident'
         'New-PostHogIncident'

@@ -22,30 +22,6 @@ BeforeAll {
         [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = (@($output) -join "`n") }
     }
 
-    function New-LabApiClient($Lab) {
-        # Reads the lab's state through its API, trusting only the kubeconfig's CA, authenticating with its token.
-        $text = Get-Content -Raw -LiteralPath $Lab.kubeconfig
-        $caPem = [Text.Encoding]::ASCII.GetString([Convert]::FromBase64String([regex]::Match($text, 'certificate-authority-data:\s*(\S+)').Groups[1].Value))
-        $token = [regex]::Match($text, '(?m)^\s*token:\s*(\S+)').Groups[1].Value
-        $policy = [Security.Cryptography.X509Certificates.X509ChainPolicy]::new()
-        $policy.TrustMode = [Security.Cryptography.X509Certificates.X509ChainTrustMode]::CustomRootTrust
-        $policy.RevocationMode = [Security.Cryptography.X509Certificates.X509RevocationMode]::NoCheck
-        $policy.CustomTrustStore.Add([Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPem($caPem)) | Out-Null
-        $handler = [Net.Http.SocketsHttpHandler]::new()
-        $handler.SslOptions.CertificateChainPolicy = $policy
-        $client = [Net.Http.HttpClient]::new($handler)
-        $client.BaseAddress = [uri] $Lab.kubernetes
-        $client.DefaultRequestHeaders.Authorization = [Net.Http.Headers.AuthenticationHeaderValue]::new('Bearer', $token)
-        $client
-    }
-
-    function Get-LabApi($Client, [string] $Path) {
-        $response = $Client.GetAsync($Path).GetAwaiter().GetResult()
-        $body = $response.Content.ReadAsStringAsync().GetAwaiter().GetResult()
-        if (-not $response.IsSuccessStatusCode) { throw "GET $Path answered $([int] $response.StatusCode): $body" }
-        if ($response.Content.Headers.ContentType.MediaType -eq 'application/json') { $body | ConvertFrom-Json -Depth 64 } else { $body }
-    }
-
     function Get-Deployment($Client) { Get-LabApi $Client '/apis/apps/v1/namespaces/posthog/deployments/posthog-integration' }
 
     function Get-IntegrationPods($Client) {

@@ -136,6 +136,10 @@ namespace PostHogRunbook.Model
         /// <summary>One line for a human.</summary>
         public string Message { get; }
 
+        /// <summary>The same result, journaled in an incident.</summary>
+        public RemediationResult InIncident(string incidentId)
+            => new(Action, Target, Container, Setting, Before, After, Outcome, Rollout, Verification, VerificationDetail, Duration, Undo, incidentId, ErrorId, Message);
+
         public override string ToString() => $"{Action} {Outcome}: {Message}";
     }
 }

@@ -10,8 +10,10 @@ namespace PostHogRunbook.Commands
     /// <summary>A rollout restart as `kubectl rollout restart` makes it (the restartedAt pod-template annotation), awaited and checked.</summary>
     [Cmdlet(VerbsLifecycle.Restart, "PostHogIntegration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(RemediationResult))]
-    public sealed class RestartPostHogIntegrationCommand : RemediationCmdlet
+    public sealed class RestartPostHogIntegrationCommand : RemediationPrimitiveCmdlet
     {
+        protected override RemediationAction Action => RemediationAction.RestartIntegration;
+
         protected override Task<RemediationPlan> PlanAsync(Remediator remediator, CancellationToken cancellationToken)
             => remediator.PlanRestartAsync(cancellationToken);
     }

@@ -14,11 +14,13 @@ namespace PostHogRunbook.Commands
     /// </summary>
     [Cmdlet(VerbsData.Update, "PostHogApiKey", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(RemediationResult))]
-    public sealed class UpdatePostHogApiKeyCommand : RemediationCmdlet
+    public sealed class UpdatePostHogApiKeyCommand : RemediationPrimitiveCmdlet
     {
         [Parameter(Mandatory = true, Position = 0)]
         [ValidateNotNull]
         public SecureString? NewApiKey { get; set; }
+
+        protected override RemediationAction Action => RemediationAction.RotateApiKey;
 
         protected override Task<RemediationPlan> PlanAsync(Remediator remediator, CancellationToken cancellationToken)
             => remediator.PlanKeyRotationAsync(NewApiKey!, cancellationToken);

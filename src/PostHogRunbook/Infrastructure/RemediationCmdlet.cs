@@ -1,9 +1,11 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using PostHogRunbook.Engine.Configuration;
+using PostHogRunbook.Engine.Journal;
 using PostHogRunbook.Engine.Remediation;
 using PostHogRunbook.Model;
 
@@ -73,27 +75,47 @@ namespace PostHogRunbook.Infrastructure
         [Parameter]
         public SwitchParameter NoWait { get; set; }
 
-        /// <summary>What the primitive plans: reads only.</summary>
-        protected abstract Task<RemediationPlan> PlanAsync(Remediator remediator, CancellationToken cancellationToken);
+        /// <summary>The incident to journal the change in (default: the piped incident, else the target's open incident).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string? IncidentId { get; set; }
 
-        protected override void ProcessRecord()
-        {
-            Guard(() =>
-            {
-                var profile = ResolveProfile(ConfigPath, TargetBinding.TargetOf(InputObject));
-                var result = Remediate(profile, PlanAsync);
-                if (result != null)
-                {
-                    WriteObject(result);
-                }
-            });
-        }
+        /// <summary>The journal folder (default: the profile's JournalPath, $env:POSTHOG_RUNBOOK_JOURNAL, else the user's data folder).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? JournalPath { get; set; }
 
         /// <summary>
-        /// Plan, ShouldProcess, apply and wait; the result, or null when -WhatIf or the user declined. Failures are
-        /// written as this target's errors (with the result of what was done, when something was).
+        /// Appends the records to the named, piped or open incident of the target; the incident's id, or null when
+        /// there is none (the change is then only in the result).
         /// </summary>
-        internal RemediationResult? Remediate(RunbookProfile profile, Func<Remediator, CancellationToken, Task<RemediationPlan>> plan)
+        internal string? JournalInto(RunbookProfile profile, TriageTarget? target, IReadOnlyList<IncidentRecord> records)
+        {
+            var journal = IncidentJournalAccess.Open(this, profile);
+            var id = IncidentId ?? (TargetBinding.Unwrap(InputObject) as PostHogIncident)?.Id;
+            if (id == null && target != null)
+            {
+                id = Await(token => journal.FindOpenAsync(target, token))?.Id;
+            }
+
+            if (id == null)
+            {
+                WriteVerbose($"No open incident for {target}: the change is not journaled (pass -IncidentId, or use Resolve-PostHogIncident).");
+                return null;
+            }
+
+            Await(token => journal.AppendAsync(id, records, token));
+            return id;
+        }
+
+        /// <summary>One try at a change: planned, shown, applied.</summary>
+        internal sealed record Attempt(RemediationPlan? Plan, RemediationResult? Result, RunbookException? Error, bool Declined);
+
+        /// <summary>
+        /// Plan, ShouldProcess, apply and wait. Declined: -WhatIf or the user said no (nothing was written). A failure
+        /// after the write (a stuck rollout) carries both the result of what was done and the error.
+        /// </summary>
+        internal Attempt Remediate(RunbookProfile profile, Func<Remediator, CancellationToken, Task<RemediationPlan>> plan, string? alsoDoes)
         {
             var remediator = new Remediator(Services, profile);
             RemediationPlan planned;
@@ -103,14 +125,14 @@ namespace PostHogRunbook.Infrastructure
             }
             catch (RunbookException ex)
             {
-                WriteFailure(ex);
-                return null;
+                return new Attempt(null, null, ex, false);
             }
 
             WriteVerbose($"{planned.ShouldProcessTarget}: {planned.ShouldProcessAction}{(planned.AlreadyInState ? " (already in state: nothing to write)" : string.Empty)}");
-            if (!planned.AlreadyInState && !ShouldProcess(planned.ShouldProcessTarget, planned.ShouldProcessAction))
+            var action = planned.AlreadyInState ? $"Nothing to write: {planned.Setting} is already {planned.After}" : planned.ShouldProcessAction;
+            if (!ShouldProcess(planned.ShouldProcessTarget, alsoDoes == null ? action : $"{alsoDoes}; {action}"))
             {
-                return null;
+                return new Attempt(planned, null, null, true);
             }
 
             var messages = new ConcurrentQueue<string>();
@@ -119,20 +141,20 @@ namespace PostHogRunbook.Infrastructure
             {
                 var options = new RemediationOptions(!NoWait.IsPresent, RolloutTimeoutSec);
                 var result = AwaitWithUpdates(token => remediator.ApplyAsync(planned, options, messages.Enqueue, token), () => Drain(messages, progress));
-                progress.RecordType = ProgressRecordType.Completed;
-                WriteProgress(progress);
-                return result;
+                return new Attempt(planned, result, null, false);
             }
             catch (RemediationException ex)
             {
-                WriteObject(ex.Result);
-                WriteFailure(ex.Error);
-                return null;
+                return new Attempt(planned, ex.Result, ex.Error, false);
             }
             catch (RunbookException ex)
             {
-                WriteFailure(ex);
-                return null;
+                return new Attempt(planned, null, ex, false);
+            }
+            finally
+            {
+                progress.RecordType = ProgressRecordType.Completed;
+                WriteProgress(progress);
             }
         }
 
@@ -145,5 +167,42 @@ namespace PostHogRunbook.Infrastructure
                 WriteProgress(progress);
             }
         }
+    }
+
+    /// <summary>A remediation primitive: one planned change, journaled in the incident when there is one.</summary>
+    public abstract class RemediationPrimitiveCmdlet : RemediationCmdlet
+    {
+        /// <summary>What the primitive plans: reads only.</summary>
+        protected abstract Task<RemediationPlan> PlanAsync(Remediator remediator, CancellationToken cancellationToken);
+
+        protected override void ProcessRecord()
+        {
+            Guard(() =>
+            {
+                var target = TargetBinding.TargetOf(InputObject);
+                var profile = ResolveProfile(ConfigPath, target);
+                var attempt = Remediate(profile, PlanAsync, null);
+                if (attempt.Declined)
+                {
+                    return;
+                }
+
+                // Every attempt that reached the cluster is journaled when there is an incident to journal it in.
+                var record = attempt.Result != null ? IncidentRemediation.RecordOf(attempt.Result) : IncidentRemediation.FailureOf(Action, attempt.Plan, attempt.Error!);
+                var incident = JournalInto(profile, attempt.Plan?.Target ?? target, new[] { record });
+                if (attempt.Result != null)
+                {
+                    WriteObject(incident == null ? attempt.Result : attempt.Result.InIncident(incident));
+                }
+
+                if (attempt.Error != null)
+                {
+                    WriteFailure(attempt.Error);
+                }
+            });
+        }
+
+        /// <summary>The runbook action this primitive carries out (for the journal).</summary>
+        protected abstract RemediationAction Action { get; }
     }
 }

@@ -15,6 +15,7 @@ namespace PostHogRunbook.Infrastructure
         public static TriageTarget? TargetOf(object? inputObject) => Unwrap(inputObject) switch
         {
             TriageReport report => report.Target,
+            PostHogIncident incident => incident.Target,
             TriageTarget target => target,
             _ => null,
         };

@@ -1,0 +1,60 @@
+using System.Management.Automation;
+using PostHogRunbook.Engine.Journal;
+using PostHogRunbook.Engine.Remediation;
+using PostHogRunbook.Infrastructure;
+using PostHogRunbook.Model;
+
+namespace PostHogRunbook.Commands
+{
+    /// <summary>Takes an incident's applied changes back, newest first: each env to its recorded previous value, the key from its backup Secret.</summary>
+    [Cmdlet(VerbsCommon.Undo, "PostHogRemediation", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [OutputType(typeof(RemediationResult))]
+    public sealed class UndoPostHogRemediationCommand : RemediationCmdlet
+    {
+        protected override void ProcessRecord()
+        {
+            Guard(() =>
+            {
+                var id = IncidentId ?? (TargetBinding.Unwrap(InputObject) as PostHogIncident)?.Id;
+                if (id == null)
+                {
+                    Fail(new RunbookException("IncidentIdRequired", RunbookErrorKind.InvalidArgument, "Name the incident whose changes to take back: -IncidentId <id>, or pipe Get-PostHogIncident.", "IncidentId"));
+                    return;
+                }
+
+                var journal = IncidentJournalAccess.Open(this, ResolveProfile(ConfigPath));
+                var incident = Await(token => journal.GetAsync(id, token));
+                var profile = ResolveProfile(ConfigPath, incident.Target);
+                var pending = IncidentRemediation.PendingUndo(incident);
+                if (pending.Count == 0)
+                {
+                    WriteVerbose($"Incident {id} has no applied change left to take back.");
+                    return;
+                }
+
+                foreach (var action in pending)
+                {
+                    var attempt = Remediate(profile, (remediator, token) => IncidentRemediation.PlanUndoAsync(remediator, action, token), $"Undo {action.Action} of incident {id}");
+                    if (attempt.Declined)
+                    {
+                        continue;
+                    }
+
+                    var record = attempt.Result != null
+                        ? IncidentRecord.Undone(action.Action, action.Target, action.Container, attempt.Result.Before, attempt.Result.After, attempt.Result.Outcome, attempt.Result.Message)
+                        : IncidentRemediation.FailureOf(attempt.Plan?.Action ?? RemediationAction.None, attempt.Plan, attempt.Error!);
+                    Await(token => journal.AppendAsync(id, record, token));
+                    if (attempt.Result != null)
+                    {
+                        WriteObject(attempt.Result.InIncident(id));
+                    }
+
+                    if (attempt.Error != null)
+                    {
+                        WriteFailure(attempt.Error);
+                    }
+                }
+            });
+        }
+    }
+}
