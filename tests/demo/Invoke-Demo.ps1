@@ -27,6 +27,7 @@ function Show-Step([string] $Title, [string] $Command) {
 
 $lab = $null
 $prometheus = $null
+$journal = $null
 try {
     $lab = Start-PostHogLab -Scenario $Scenario
     Write-Host "Lab scenario '$Scenario' is up: status page $($lab.statusPage), PostHog $($lab.posthog), app $($lab.app), Kubernetes $($lab.kubernetes)"
@@ -35,7 +36,8 @@ try {
     Write-Host "Prometheus: $(if ($prometheus.Available) { $prometheus.Url + ' scraping the lab every second' } else { $prometheus.Reason })"
     # The lab's endpoints stand in for the real ones: the session profile points the module at them, as an SRE's
     # config file would at production.
-    Set-PostHogRunbookConfig -StatusPageUrl $lab.statusPage -PostHogHost $lab.posthog -Region US -HealthUrl "$($lab.app)/health" `
+    $journal = Join-Path ([IO.Path]::GetTempPath()) ("posthog-demo-journal-" + [guid]::NewGuid().ToString('n').Substring(0, 8))
+    Set-PostHogRunbookConfig -JournalPath $journal -StatusPageUrl $lab.statusPage -PostHogHost $lab.posthog -Region US -HealthUrl "$($lab.app)/health" `
         -PrometheusUrl $prometheusUrl -KubeConfig $lab.kubeconfig
 
     Show-Step 'What PostHog says about US Cloud' 'Get-PostHogStatus -Region US'
@@ -53,9 +55,23 @@ try {
 
     Show-Step 'The checks, as a table' '$report.Checks'
     $report.Checks | Format-Table -Wrap | Show-Output
+
+    Show-Step 'The plan, changing nothing' '$report | Resolve-PostHogIncident -WhatIf'
+    $report | Resolve-PostHogIncident -WhatIf
+
+    Show-Step 'The fix: the verdict applied, the rollout awaited, verified, journaled' '$incident = $report | Resolve-PostHogIncident -Confirm:$false'
+    $incident = $report | Resolve-PostHogIncident -Confirm:$false
+    $incident | Show-Output
+
+    Show-Step 'A second run finds the fix in place and writes nothing' '($report | Resolve-PostHogIncident -Confirm:$false).Actions | Select-Object -Last 1'
+    ($report | Resolve-PostHogIncident -Confirm:$false).Actions | Select-Object -Last 1 | Format-List | Show-Output
+
+    Show-Step 'The journal' 'Get-PostHogIncident'
+    Get-PostHogIncident | Show-Output
 }
 finally {
     # Stopped on success, failure and Ctrl+C alike; the lab also exits by itself when this shell's pipe closes.
     Stop-LabPrometheus $prometheus
     Stop-PostHogLab $lab
+    if ($journal) { Remove-Item -Recurse -Force -ErrorAction Ignore $journal }
 }

@@ -176,7 +176,7 @@ Describe 'The parameter surface of <_>' -ForEach $cmdletNames {
     }
 
     It 'supports ShouldProcess when its verb changes something' {
-        if ($command.Verb -in 'Set', 'Update', 'Restart', 'Resolve', 'New', 'Send', 'Remove') {
+        if ($command.Verb -in 'Set', 'Update', 'Restart', 'Resolve', 'New', 'Send', 'Remove', 'Undo', 'Export') {
             $command.Parameters.Keys | Should -Contain 'WhatIf'
             $command.Parameters.Keys | Should -Contain 'Confirm'
         }

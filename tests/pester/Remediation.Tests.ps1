@@ -181,7 +181,7 @@ Describe 'Resolve-PostHogIncident with a rejected key' {
         $writes = Get-KubernetesWrites $world
         $writes.method | Should -Be @('POST', 'PUT', 'PATCH') -Because 'backup created, secret replaced, rollout restarted, in that order'
         $action = $incident.Actions | Where-Object Action -eq 'RotateApiKey' | Select-Object -Last 1
-        $action.Undo | Should -Match 'backup secret posthog-secrets-backup-'
+        $action.Undo | Should -Match 'backup secret posthog-secrets-backup key api-key\.\d{8}-\d{6}'
         # No key in clear in the journal or the output.
         Get-Content -Raw (Join-Path $world.Journal '*.jsonl') | Should -Not -Match ([regex]::Escape($world.Lab.projectApiKey))
         ($incident | Format-List | Out-String) | Should -Not -Match ([regex]::Escape($world.Lab.projectApiKey))

@@ -18,7 +18,7 @@ namespace PostHogRunbook.Engine.Remediation
     public static class IncidentRemediation
     {
         static readonly Regex EnvSetting = new(@"^env (?<name>\S+)$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-        static readonly Regex BackupReference = new(@"backup secret (?<name>[a-z0-9][a-z0-9.-]*[a-z0-9])", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        static readonly Regex BackupReference = new(@"backup secret (?<name>[a-z0-9][a-z0-9.-]*[a-z0-9]) key (?<key>[-._A-Za-z0-9]+[A-Za-z0-9])", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 
         /// <summary>Whether the action is a change to production (the others only record and watch).</summary>
         public static bool ChangesProduction(RemediationAction action)
@@ -107,7 +107,7 @@ namespace PostHogRunbook.Engine.Remediation
 
             if (action.Undo != null && BackupReference.Match(action.Undo) is { Success: true } backup)
             {
-                return remediator.PlanKeyRestoreAsync(backup.Groups["name"].Value, cancellationToken);
+                return remediator.PlanKeyRestoreAsync(backup.Groups["name"].Value, backup.Groups["key"].Value, cancellationToken);
             }
 
             throw new RunbookException("UndoNotPossible", RunbookErrorKind.InvalidOperation, $"The action {action.Action} on {action.Target} has nothing to take back.", action.Target);

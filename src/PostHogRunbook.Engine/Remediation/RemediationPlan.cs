@@ -65,7 +65,7 @@ namespace PostHogRunbook.Engine.Remediation
         {
             ChangeKind.SetEnv => $"Set {Setting} = {After} in container {Container} (now {Before ?? "unset"}), then wait for the rollout",
             ChangeKind.RemoveEnv => $"Remove {Setting} from container {Container} (now {Before}), then wait for the rollout",
-            ChangeKind.RotateKey => $"Back up the secret to {BackupSecretName}, replace {Setting} ({Before} -> {After}) with a resourceVersion precondition, then restart the rollout",
+            ChangeKind.RotateKey => $"Back up the key to {BackupSecretName} ({BackupKey}), replace {Setting} ({Before} -> {After}) with a resourceVersion precondition, then restart the rollout",
             ChangeKind.RestoreKey => $"Restore {Setting} from the backup secret {BackupSecretName} ({Before} -> {After}), then restart the rollout",
             _ => "Restart the rollout (pod-template annotation kubectl.kubernetes.io/restartedAt), then wait for it",
         };
@@ -90,6 +90,9 @@ namespace PostHogRunbook.Engine.Remediation
         internal SecureString? NewKey { get; init; }
 
         internal string? BackupSecretName { get; init; }
+
+        /// <summary>The key of the backup Secret that holds (or will hold) the value this rotation replaces.</summary>
+        internal string? BackupKey { get; init; }
 
         /// <summary>The restore: the key value from the backup (held only between planning and applying).</summary>
         internal byte[]? RestoredValue { get; init; }

@@ -88,24 +88,26 @@ namespace PostHogRunbook.Engine.Remediation
 
             await CheckKeyAsync(plain, deployment, cancellationToken).ConfigureAwait(false);
             var backup = BackupName(secretName);
+            var backupKey = $"{secretKey}.{services.Time.GetUtcNow().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}";
             return new RemediationPlan(RemediationAction.RotateApiKey, ChangeKind.RotateKey, target, gateway, null, $"secret {secretName}/{secretKey}", Redaction.Redactor.Hint(current), newHint, false,
-                $"Undo-PostHogRemediation -IncidentId <id>, or restore {secretKey} from the backup secret {backup}: kubectl get secret {backup} -n {target.Namespace} -o yaml")
+                $"Undo-PostHogRemediation -IncidentId <id>, or restore {secretKey} from backup secret {backup} key {backupKey}: kubectl get secret {backup} -n {target.Namespace} -o jsonpath='{{.data.{backupKey.Replace(".", "\\.", StringComparison.Ordinal)}}}'")
             {
                 Secret = secret,
                 NewKey = newKey,
                 BackupSecretName = backup,
+                BackupKey = backupKey,
             };
         }
 
-        /// <summary>Undo of a rotation: the key value from its backup Secret, back into the integration secret.</summary>
-        public async Task<RemediationPlan> PlanKeyRestoreAsync(string backupSecretName, CancellationToken cancellationToken)
+        /// <summary>Undo of a rotation: the value the rotation saved (its key in the backup Secret), back into the integration secret.</summary>
+        public async Task<RemediationPlan> PlanKeyRestoreAsync(string backupSecretName, string backupKey, CancellationToken cancellationToken)
         {
             var (gateway, _, target) = await ReadDeploymentAsync(cancellationToken).ConfigureAwait(false);
             var secretName = profile.Get(RunbookSetting.SecretName)!;
             var secretKey = profile.Get(RunbookSetting.SecretKey)!;
             var backup = await WithTimeout(token => gateway.GetSecretAsync(backupSecretName, token), cancellationToken, notFound: () => SecretNotFound(backupSecretName, gateway)).ConfigureAwait(false);
             var secret = await WithTimeout(token => gateway.GetSecretAsync(secretName, token), cancellationToken, notFound: () => SecretNotFound(secretName, gateway)).ConfigureAwait(false);
-            var restored = backup.Data != null && backup.Data.TryGetValue(secretKey, out var saved) ? saved : throw new RunbookException("BackupSecretInvalid", RunbookErrorKind.InvalidResult, $"The backup secret {backupSecretName} has no key '{secretKey}'.", backupSecretName);
+            var restored = backup.Data != null && backup.Data.TryGetValue(backupKey, out var saved) ? saved : throw new RunbookException("BackupSecretInvalid", RunbookErrorKind.InvalidResult, $"The backup secret {backupSecretName} has no key '{backupKey}'.", backupSecretName);
             var current = secret.Data != null && secret.Data.TryGetValue(secretKey, out var now) ? now : null;
             services.Redactor.AddSecret(Encoding.UTF8.GetString(restored));
             var already = current != null && current.AsSpan().SequenceEqual(restored);
@@ -252,18 +254,7 @@ namespace PostHogRunbook.Engine.Remediation
             var secretKey = profile.Get(RunbookSetting.SecretKey)!;
             if (backUp)
             {
-                var copy = new V1Secret
-                {
-                    Metadata = new V1ObjectMeta
-                    {
-                        Name = plan.BackupSecretName,
-                        NamespaceProperty = gateway.Namespace,
-                        Labels = new Dictionary<string, string> { [ManagedByLabel] = "PostHogRunbook", [BackupOfLabel] = secret.Metadata.Name },
-                    },
-                    Type = secret.Type,
-                    Data = secret.Data == null ? new Dictionary<string, byte[]>() : new Dictionary<string, byte[]>(secret.Data),
-                };
-                await WithTimeout(token => gateway.CreateSecretAsync(copy, token), cancellationToken).ConfigureAwait(false);
+                await BackUpAsync(plan, secretKey, cancellationToken).ConfigureAwait(false);
             }
 
             var data = secret.Data == null ? new Dictionary<string, byte[]>() : new Dictionary<string, byte[]>(secret.Data);
@@ -291,6 +282,55 @@ namespace PostHogRunbook.Engine.Remediation
                 throw new RunbookException("SecretConflict", RunbookErrorKind.InvalidOperation,
                     $"The secret {secret.Metadata.Name} changed since it was read (resourceVersion {secret.Metadata.ResourceVersion}): someone else is changing it. Nothing was overwritten{(backUp ? $"; the backup {plan.BackupSecretName} holds the value read" : string.Empty)}. Read it again and retry.",
                     secret.Metadata.Name, ex.Details, ex);
+            }
+        }
+
+        /// <summary>
+        /// Saves the value being replaced under its own key (api-key.20261202-051500) in the one backup Secret of the
+        /// integration secret: one fixed name, so the remediate Role can name it in resourceNames, and every rotation
+        /// kept, so each can be undone. Created the first time, else updated with a resourceVersion precondition.
+        /// </summary>
+        async Task BackUpAsync(RemediationPlan plan, string secretKey, CancellationToken cancellationToken)
+        {
+            var gateway = plan.Gateway;
+            var secret = plan.Secret!;
+            var saved = secret.Data != null && secret.Data.TryGetValue(secretKey, out var current) ? current : Array.Empty<byte>();
+            V1Secret? existing;
+            try
+            {
+                existing = await WithTimeout(token => gateway.GetSecretAsync(plan.BackupSecretName!, token), cancellationToken).ConfigureAwait(false);
+            }
+            catch (RunbookException ex) when (ex.ErrorId == "KubernetesNotFound")
+            {
+                existing = null;
+            }
+
+            if (existing == null)
+            {
+                var created = new V1Secret
+                {
+                    Metadata = new V1ObjectMeta
+                    {
+                        Name = plan.BackupSecretName,
+                        NamespaceProperty = gateway.Namespace,
+                        Labels = new Dictionary<string, string> { [ManagedByLabel] = "PostHogRunbook", [BackupOfLabel] = secret.Metadata.Name },
+                    },
+                    Type = "Opaque",
+                    Data = new Dictionary<string, byte[]> { [plan.BackupKey!] = saved },
+                };
+                await WithTimeout(token => gateway.CreateSecretAsync(created, token), cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            existing.Data ??= new Dictionary<string, byte[]>();
+            existing.Data[plan.BackupKey!] = saved;
+            try
+            {
+                await WithTimeout(token => gateway.ReplaceSecretAsync(existing, token), cancellationToken).ConfigureAwait(false);
+            }
+            catch (RunbookException ex) when (ex.ErrorId == "KubernetesConflict")
+            {
+                throw new RunbookException("SecretConflict", RunbookErrorKind.InvalidOperation, $"The backup secret {plan.BackupSecretName} changed while the key was being saved: another rotation is running. Nothing was replaced; retry.", plan.BackupSecretName, ex.Details, ex);
             }
         }
 
@@ -394,8 +434,8 @@ namespace PostHogRunbook.Engine.Remediation
         static RunbookException SecretNotFound(string name, IKubernetesGateway gateway)
             => new("SecretNotFound", RunbookErrorKind.ObjectNotFound, $"The secret {name} does not exist in namespace {gateway.Namespace} (check -SecretName).", name);
 
-        string BackupName(string secretName)
-            => $"{secretName}-backup-{services.Time.GetUtcNow().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}";
+        /// <summary>The one backup Secret of an integration secret (deploy/role-remediate.yaml names it).</summary>
+        static string BackupName(string secretName) => secretName + "-backup";
 
         static string KubectlContext(TriageTarget target) => string.IsNullOrEmpty(target.Context) ? string.Empty : $" --context {target.Context}";
 

@@ -172,13 +172,16 @@ namespace PostHogRunbook.Engine.Tests.Remediation
             Assert.Equal(RemediationOutcome.Applied, result.Outcome);
             Assert.Equal(VerificationOutcome.Verified, result.Verification);
             Assert.Equal(LabKeys.Good, Encoding.UTF8.GetString((await world.SecretAsync()).Data["api-key"]));
-            var backups = await world.Client.CoreV1.ListNamespacedSecretAsync("posthog", labelSelector: $"{Remediator.BackupOfLabel}=posthog-secrets");
-            Assert.Equal(LabKeys.Revoked, Encoding.UTF8.GetString(Assert.Single(backups.Items).Data["api-key"]));
+            var backup = await world.SecretAsync("posthog-secrets-backup");
+            Assert.Equal("posthog-secrets", backup.Metadata.Labels[Remediator.BackupOfLabel]);
+            var saved = Assert.Single(backup.Data);
+            Assert.StartsWith("api-key.", saved.Key, StringComparison.Ordinal);
+            Assert.Equal(LabKeys.Revoked, Encoding.UTF8.GetString(saved.Value));
             Assert.NotNull((await world.DeploymentAsync()).Spec.Template.Metadata.Annotations[Remediator.RestartedAtAnnotation]);
             Assert.Contains(world.KubernetesWrites(), w => w.Method == "PUT" && w.Path.EndsWith("/secrets/posthog-secrets", StringComparison.Ordinal));
 
             // Undo: the backup's value back in place.
-            var restore = await world.Remediator.PlanKeyRestoreAsync(backups.Items[0].Metadata.Name, CancellationToken.None);
+            var restore = await world.Remediator.PlanKeyRestoreAsync("posthog-secrets-backup", saved.Key, CancellationToken.None);
             await world.Remediator.ApplyAsync(restore, new RemediationOptions(Wait: false), null, CancellationToken.None);
             Assert.Equal(LabKeys.Revoked, Encoding.UTF8.GetString((await world.SecretAsync()).Data["api-key"]));
         }
