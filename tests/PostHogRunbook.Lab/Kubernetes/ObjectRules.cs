@@ -7,7 +7,8 @@ namespace PostHogRunbook.Lab.Kubernetes
     /// What the API server's registry does to an object on the way in, per kind: system metadata clients cannot
     /// set, status they cannot write through the main resource, metadata.generation bumped when a spec changes
     /// (what starts a rollout), stringData folded into data, and the validation a runbook can trip over
-    /// (an immutable selector, a pod spec that cannot change).
+    /// (an immutable selector, a pod spec that cannot change, and what ObjectValidation checks: names, labels,
+    /// the size of annotations and data, a Lease's spec, a Role's rules).
     /// </summary>
     internal static class ObjectRules
     {
@@ -56,7 +57,12 @@ namespace PostHogRunbook.Lab.Kubernetes
                     item["spec"] = new JsonObject { ["finalizers"] = new JsonArray("kubernetes") };
                     item["status"] = new JsonObject { ["phase"] = "Active" };
                     break;
+                case "cronjobs":
+                    item["status"] = new JsonObject();
+                    break;
             }
+
+            ThrowIfInvalid(type, item, ObjectValidation.OnCreate(type, item));
         }
 
         /// <summary>current is what is stored, next what the client wants; next is corrected in place.</summary>
@@ -123,6 +129,19 @@ namespace PostHogRunbook.Lab.Kubernetes
                 case "configmaps":
                     RefuseImmutableChange(type, current, next);
                     break;
+                case "cronjobs":
+                    KeepStatus(current, next);
+                    break;
+            }
+
+            ThrowIfInvalid(type, next, ObjectValidation.OnUpdate(type, current, next));
+        }
+
+        static void ThrowIfInvalid(ResourceType type, JsonObject item, IReadOnlyList<FieldError> errors)
+        {
+            if (errors.Count > 0)
+            {
+                throw StatusObjects.Invalid(type, Name(item), errors);
             }
         }
 

@@ -123,6 +123,16 @@ namespace PostHogRunbook.Lab.Kubernetes
                 throw StatusObjects.BadRequest("the namespace of the provided object does not match the namespace sent on the request");
             }
 
+            if (path.Type == ResourceTypes.Leases && !store.Exists(path.Type, path.Namespace ?? "", name))
+            {
+                // A Lease's registry allows create on update: a PUT of a Lease that does not exist makes it (201).
+                var created = await CreateOnUpdateAsync(http, path, replacement, cancellationToken);
+                if (created)
+                {
+                    return;
+                }
+            }
+
             var updated = Change(http.Request, path, current =>
             {
                 // An update carrying a resourceVersion is conditional on it: a stale one is a 409.
@@ -137,6 +147,33 @@ namespace PostHogRunbook.Lab.Kubernetes
                 return next;
             });
             await ApiResponses.WriteJsonAsync(http, 200, updated, cancellationToken);
+        }
+
+        /// <summary>False when someone else created the object meanwhile: then the PUT is an update after all.</summary>
+        async Task<bool> CreateOnUpdateAsync(HttpContext http, ApiPath path, JsonObject replacement, CancellationToken cancellationToken)
+        {
+            var item = (JsonObject)replacement.DeepClone();
+            item["metadata"]!["namespace"] = path.Namespace;
+            ObjectRules.PrepareCreate(path.Type, item, DateTimeOffset.UtcNow);
+            if (IsDryRun(http.Request))
+            {
+                item["metadata"]!["uid"] = Guid.NewGuid().ToString();
+                await ApiResponses.WriteJsonAsync(http, 201, item, cancellationToken);
+                return true;
+            }
+
+            JsonObject created;
+            try
+            {
+                created = store.Create(path.Type, item);
+            }
+            catch (KubernetesStatusException conflict) when (conflict.Reason == "AlreadyExists")
+            {
+                return false;
+            }
+
+            await ApiResponses.WriteJsonAsync(http, 201, created, cancellationToken);
+            return true;
         }
 
         public async Task PatchAsync(HttpContext http, ApiPath path, CancellationToken cancellationToken)
