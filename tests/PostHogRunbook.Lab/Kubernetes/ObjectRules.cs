@@ -27,7 +27,12 @@ namespace PostHogRunbook.Lab.Kubernetes
             {
                 case "secrets":
                     FoldStringData(item);
-                    item["type"] ??= "Opaque";
+                    if (item["type"]?.GetValue<string>() is null or "")
+                    {
+                        // The defaulting every Secret gets: no type is Opaque.
+                        item["type"] = "Opaque";
+                    }
+
                     break;
                 case "deployments":
                     metadata["generation"] = 1;
@@ -118,7 +123,13 @@ namespace PostHogRunbook.Lab.Kubernetes
                     break;
                 case "secrets":
                     FoldStringData(next);
-                    next["type"] ??= current["type"]?.DeepClone() ?? "Opaque";
+                    if (next["type"]?.GetValue<string>() is null or "")
+                    {
+                        // Defaulted on the way in, as on create: a replacement without a type is Opaque (and then
+                        // refused as a change of type if the stored secret is of another type).
+                        next["type"] = "Opaque";
+                    }
+
                     if (current["type"]?.GetValue<string>() != next["type"]?.GetValue<string>())
                     {
                         throw StatusObjects.Invalid(type, Name(next), "type", $"Invalid value: \"{next["type"]}\": field is immutable");

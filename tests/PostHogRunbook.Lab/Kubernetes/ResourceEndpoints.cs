@@ -55,8 +55,7 @@ namespace PostHogRunbook.Lab.Kubernetes
 
         public async Task CreateAsync(HttpContext http, ApiPath path, CancellationToken cancellationToken)
         {
-            RequireJsonBody(http.Request);
-            var item = await ReadObjectAsync(http.Request, cancellationToken);
+            var item = await ReadObjectAsync(http.Request, path.Type, cancellationToken);
             var metadata = item["metadata"] as JsonObject;
             if (metadata is null)
             {
@@ -67,7 +66,8 @@ namespace PostHogRunbook.Lab.Kubernetes
             if (path.Type.Namespaced)
             {
                 var ns = path.Namespace ?? metadata["namespace"]?.GetValue<string>() ?? throw StatusObjects.BadRequest("the namespace of the object was not set");
-                if (metadata["namespace"]?.GetValue<string>() is { } given && given != ns)
+                // An object without a namespace (or an empty one) takes the request's, as the server fills it in.
+                if (metadata["namespace"]?.GetValue<string>() is { Length: > 0 } given && given != ns)
                 {
                     throw StatusObjects.BadRequest("the namespace of the provided object does not match the namespace sent on the request");
                 }
@@ -109,8 +109,7 @@ namespace PostHogRunbook.Lab.Kubernetes
 
         public async Task UpdateAsync(HttpContext http, ApiPath path, CancellationToken cancellationToken)
         {
-            RequireJsonBody(http.Request);
-            var replacement = await ReadObjectAsync(http.Request, cancellationToken);
+            var replacement = await ReadObjectAsync(http.Request, path.Type, cancellationToken);
             var name = path.Name!;
             var bodyName = replacement["metadata"]?["name"]?.GetValue<string>();
             if (bodyName != name)
@@ -118,7 +117,7 @@ namespace PostHogRunbook.Lab.Kubernetes
                 throw StatusObjects.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({name})");
             }
 
-            if (path.Namespace is not null && replacement["metadata"]?["namespace"]?.GetValue<string>() is { } given && given != path.Namespace)
+            if (path.Namespace is not null && replacement["metadata"]?["namespace"]?.GetValue<string>() is { Length: > 0 } given && given != path.Namespace)
             {
                 throw StatusObjects.BadRequest("the namespace of the provided object does not match the namespace sent on the request");
             }
@@ -353,17 +352,22 @@ namespace PostHogRunbook.Lab.Kubernetes
             }
         }
 
-        static void RequireJsonBody(HttpRequest request)
+        /// <summary>A whole object in a create or update: JSON, or protobuf for the kinds kubectl's typed clients send that way.</summary>
+        static async Task<JsonObject> ReadObjectAsync(HttpRequest request, ResourceType type, CancellationToken cancellationToken)
         {
             var contentType = ApiResponses.ContentType(request);
+            if (contentType == ProtobufObjects.MediaType && ProtobufObjects.CanDecode(type))
+            {
+                return ProtobufObjects.Decode(type, await ApiResponses.ReadBodyAsync(request, cancellationToken));
+            }
+
             if (contentType != "application/json")
             {
                 throw StatusObjects.UnsupportedMediaType(contentType);
             }
-        }
 
-        static async Task<JsonObject> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken) =>
-            AsObject(await ApiResponses.ReadJsonAsync(request, cancellationToken));
+            return AsObject(await ApiResponses.ReadJsonAsync(request, cancellationToken));
+        }
 
         static JsonObject AsObject(JsonNode node) =>
             node as JsonObject ?? throw StatusObjects.BadRequest("the body of the request must be a JSON object");
