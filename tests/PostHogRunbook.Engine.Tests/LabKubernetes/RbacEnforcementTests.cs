@@ -306,6 +306,32 @@ namespace PostHogRunbook.Engine.Tests.LabKubernetes
             Assert.Equal(new[] { 403, 200 }, (await RunningLab.JsonAsync(lists)).EnumerateArray().Select(r => r.GetProperty("status").GetInt32()));
         }
 
+        [Fact]
+        public async Task The_service_account_mount_is_a_second_identity_that_rbac_names_in_its_refusals()
+        {
+            await using var cluster = await InProcessCluster.StartAsync();
+            cluster.EnforceRoles(DeployManifests.RemediateRole);
+            var mount = cluster.Endpoint.ServiceAccountDirectory;
+            var authority = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+            authority.ImportFromPemFile(Path.Combine(mount, "ca.crt"));
+
+            // What KubernetesClientConfiguration.InClusterConfig builds from the mount, with the lab as the service host.
+            using var serviceAccount = new k8s.Kubernetes(new KubernetesClientConfiguration
+            {
+                Host = cluster.Endpoint.Url,
+                AccessToken = await File.ReadAllTextAsync(Path.Combine(mount, "token")),
+                SslCaCerts = authority,
+                Namespace = await File.ReadAllTextAsync(Path.Combine(mount, "namespace")),
+            });
+
+            Assert.Equal(Ns, await File.ReadAllTextAsync(Path.Combine(mount, "namespace")));
+            Assert.Equal("posthog-integration", (await serviceAccount.AppsV1.ReadNamespacedDeploymentAsync("posthog-integration", Ns)).Metadata.Name);
+            await serviceAccount.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(EnvPatch, V1Patch.PatchType.StrategicMergePatch), "posthog-integration", Ns);
+            await InProcessCluster.AssertForbiddenAsync(() => serviceAccount.CoreV1.ListNamespacedSecretAsync(Ns),
+                "secrets is forbidden: User \"system:serviceaccount:posthog:posthog-runbook\" cannot list resource \"secrets\" in API group \"\" in the namespace \"posthog\"");
+            await InProcessCluster.AssertForbiddenAsync(() => cluster.Client.CoreV1.ListNamespacedSecretAsync(Ns), Refusal("secrets", "list", "secrets", ""));
+        }
+
         [Theory]
         [InlineData("apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: { name: empty }\nrules:\n- { apiGroups: [\"\"], resources: [\"pods\"] }\n",
             "Role.rbac.authorization.k8s.io \"empty\" is invalid: rules[0].verbs: Required value: verbs must contain at least one value")]

@@ -6,9 +6,10 @@ namespace PostHogRunbook.Lab.Kubernetes
 {
     /// <summary>
     /// Every request to the lab's API server goes through here: recorded (part "kubernetes", with the verb and
-    /// resource RBAC sees), delayed by the lab's latency, authenticated (bearer token, else 401), authorised (the
-    /// rbac-* scenarios' refusals, then the Roles the lab enforces, each with RBAC's 403), then routed to
-    /// discovery, OpenAPI, logs, watches or the resource verbs. Failures become Status.
+    /// resource RBAC sees), delayed by the lab's latency, authenticated (the kubeconfig's bearer token or the
+    /// service account's, else 401), authorised (the rbac-* scenarios' refusals, then the Roles the lab enforces,
+    /// each with RBAC's 403), then routed to discovery, OpenAPI, logs, watches or the resource verbs. Failures
+    /// become Status.
     /// </summary>
     internal sealed class ApiRequestHandler
     {
@@ -19,17 +20,19 @@ namespace PostHogRunbook.Lab.Kubernetes
 
         readonly LabCluster cluster;
         readonly LabContext lab;
-        readonly byte[] expectedAuthorization;
+        readonly byte[] kubeconfigAuthorization;
+        readonly byte[] serviceAccountAuthorization;
         readonly ResourceEndpoints resources;
 
         readonly CancellationToken serverStopping;
 
-        public ApiRequestHandler(LabCluster cluster, LabContext lab, string token, CancellationToken serverStopping)
+        public ApiRequestHandler(LabCluster cluster, LabContext lab, string token, string serviceAccountToken, CancellationToken serverStopping)
         {
             this.serverStopping = serverStopping;
             this.cluster = cluster;
             this.lab = lab;
-            expectedAuthorization = Encoding.UTF8.GetBytes("Bearer " + token);
+            kubeconfigAuthorization = Encoding.UTF8.GetBytes("Bearer " + token);
+            serviceAccountAuthorization = Encoding.UTF8.GetBytes("Bearer " + serviceAccountToken);
             resources = new ResourceEndpoints(cluster.Store);
         }
 
@@ -101,7 +104,8 @@ namespace PostHogRunbook.Lab.Kubernetes
                 path = "/";
             }
 
-            if (!PublicPaths.Contains(path) && !IsAuthenticated(http.Request))
+            var serviceAccount = IsBearer(http.Request, serviceAccountAuthorization);
+            if (!PublicPaths.Contains(path) && !serviceAccount && !IsBearer(http.Request, kubeconfigAuthorization))
             {
                 throw StatusObjects.Unauthorized();
             }
@@ -119,7 +123,7 @@ namespace PostHogRunbook.Lab.Kubernetes
             }
 
             // As the real server: authorised on the URL alone, before anyone looks whether the object exists.
-            Authorize(attributes);
+            Authorize(attributes, serviceAccount);
             var target = ApiPath.Parse(path) ?? throw StatusObjects.PathNotFound();
             var verb = attributes.Verb;
 
@@ -222,18 +226,19 @@ namespace PostHogRunbook.Lab.Kubernetes
             return false;
         }
 
-        bool IsAuthenticated(HttpRequest request)
+        static bool IsBearer(HttpRequest request, byte[] expected)
         {
             var given = Encoding.UTF8.GetBytes(request.Headers.Authorization.ToString());
-            return CryptographicOperations.FixedTimeEquals(given, expectedAuthorization);
+            return CryptographicOperations.FixedTimeEquals(given, expected);
         }
 
         /// <summary>
         /// The scenario's refusals first (rbac-read-only: no write verb; rbac-no-*: not even a read of the resource,
         /// its subresources included), as user lab-readonly; then, when the lab enforces Roles, RBAC's rule matching
-        /// for the Roles' user.
+        /// for whoever asked: the kubeconfig's user (named as the Roles' user), or the service account. Both are
+        /// bound to the same Roles.
         /// </summary>
-        void Authorize(RequestAttributes request)
+        void Authorize(RequestAttributes request, bool serviceAccount)
         {
             var scenario = lab.Scenario.Kubernetes;
             if (scenario.ReadOnly && request.IsWrite)
@@ -248,7 +253,7 @@ namespace PostHogRunbook.Lab.Kubernetes
 
             if (lab.Rbac.Policy is { } policy && !policy.Allows(request))
             {
-                throw StatusObjects.Forbidden(request, policy.User);
+                throw StatusObjects.Forbidden(request, serviceAccount ? ServiceAccountFiles.User : policy.User);
             }
         }
     }
