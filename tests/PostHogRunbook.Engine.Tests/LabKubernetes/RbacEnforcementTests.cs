@@ -339,7 +339,7 @@ namespace PostHogRunbook.Engine.Tests.LabKubernetes
             "rules[0].resourceNames: Required value: resource names cannot apply to multiple resources")]
         [InlineData("apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: { name: typo }\nrules:\n- { apiGroups: [\"\"], resources: [\"secrets\"], resourceName: [\"a\"], verbs: [\"get\"] }\n",
             "resourceName")]
-        [InlineData("apiVersion: v1\nkind: ServiceAccount\nmetadata: { name: posthog-runbook }\n", "holds no Role or ClusterRole")]
+        [InlineData("apiVersion: v1\nkind: ServiceAccount\nmetadata: { name: posthog-runbook }\n", "no Role or ClusterRole (rbac.authorization.k8s.io/v1) in it")]
         public async Task A_body_without_a_valid_role_is_a_400_that_says_why_and_the_enforced_roles_stay(string body, string expected)
         {
             await using var lab = await RunningLab.StartAsync();
@@ -372,6 +372,10 @@ namespace PostHogRunbook.Engine.Tests.LabKubernetes
             Assert.Equal("oncall@example.com", context.Rbac.User);
             Assert.Equal(new[] { "posthog-runbook-triage", "posthog-runbook-remediate" },
                 context.Rbac.Describe()["roles"]!.AsArray().Select(r => r!["name"]!.GetValue<string>()));
+            // A folder is its manifests, as for kubectl apply -f deploy/.
+            var folder = PostHogRunbook.Lab.Hosting.LabCommandLine.Parse(new[] { "--rbac-role", Path.GetDirectoryName(DeployManifests.TriageRole)! });
+            var fromFolder = new LabContext(folder.Options with { StateDirectory = Path.GetTempPath() });
+            Assert.Contains(fromFolder.Rbac.Describe()["roles"]!.AsArray(), r => r!["name"]!.GetValue<string>() == "posthog-runbook-remediate");
             var missing = Assert.Throws<ArgumentException>(() => PostHogRunbook.Lab.Hosting.LabCommandLine.Parse(new[] { "--rbac-role", "/no/such/role.yaml" }));
             Assert.Contains("/no/such/role.yaml", missing.Message, StringComparison.Ordinal);
         }

@@ -28,15 +28,24 @@ namespace PostHogRunbook.Lab.Kubernetes
         /// Enforces the Roles and ClusterRoles in the text (YAML documents or JSON), replacing whatever was
         /// enforced. Throws FormatException, saying what is wrong, for text that holds no valid Role; then nothing changes.
         /// </summary>
-        public void Enforce(string documents, string? user = null, string origin = "the Role documents") =>
-            policy = new RbacPolicy(string.IsNullOrWhiteSpace(user) ? DefaultUser : user,
-                RoleDocuments.Parse(documents, origin, KubeconfigFile.DefaultNamespace));
+        public void Enforce(string documents, string? user = null, string origin = "the Role documents")
+        {
+            var roles = RoleDocuments.Parse(documents, origin, KubeconfigFile.DefaultNamespace);
+            policy = new RbacPolicy(string.IsNullOrWhiteSpace(user) ? DefaultUser : user, roles.Count > 0 ? roles : throw NoRole(origin));
+        }
 
-        /// <summary>Enforces the Roles of several files at once (each may hold several documents).</summary>
+        /// <summary>
+        /// Enforces the Roles of several files at once (each may hold several documents); a folder stands for its
+        /// .yaml, .yml and .json files, as kubectl apply -f reads one.
+        /// </summary>
         public void EnforceFiles(IEnumerable<string> paths, string? user = null)
         {
             var roles = new List<BoundRole>();
-            foreach (var path in paths)
+            var files = paths.SelectMany<string, string>(p => Directory.Exists(p)
+                ? Directory.EnumerateFiles(p).Where(f => Path.GetExtension(f) is ".yaml" or ".yml" or ".json").Order(StringComparer.Ordinal)
+                : new[] { p })
+                .ToList();
+            foreach (var path in files)
             {
                 string text;
                 try
@@ -53,11 +62,14 @@ namespace PostHogRunbook.Lab.Kubernetes
 
             if (roles.Count == 0)
             {
-                throw new FormatException("No Role file given.");
+                throw NoRole(string.Join(", ", files));
             }
 
             policy = new RbacPolicy(string.IsNullOrWhiteSpace(user) ? DefaultUser : user, roles);
         }
+
+        static FormatException NoRole(string origin) =>
+            new($"{(origin.Length == 0 ? "No file given" : origin)}: no Role or ClusterRole (rbac.authorization.k8s.io/v1) in it.");
 
         /// <summary>Back to allowing everything.</summary>
         public void AllowAll() => policy = null;

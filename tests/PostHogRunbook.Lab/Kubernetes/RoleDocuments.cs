@@ -10,6 +10,7 @@ namespace PostHogRunbook.Lab.Kubernetes
     /// silently wider Role) or JSON (one object or an array). RoleList and ClusterRoleList are expanded; other
     /// kinds (a RoleBinding, a ServiceAccount in the same file) are skipped. Each Role is validated as the API
     /// server validates one, and becomes a BoundRole: a Role without a namespace is in the lab's default namespace.
+    /// Text without any Role gives an empty list: whoever asked decides whether that is an error.
     /// </summary>
     internal static class RoleDocuments
     {
@@ -22,11 +23,6 @@ namespace PostHogRunbook.Lab.Kubernetes
                 {
                     roles.Add(Bind(role, origin, defaultNamespace));
                 }
-            }
-
-            if (roles.Count == 0)
-            {
-                throw new FormatException($"{origin} holds no Role or ClusterRole (rbac.authorization.k8s.io/v1).");
             }
 
             return roles;
