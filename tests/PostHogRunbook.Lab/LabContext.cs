@@ -1,17 +1,39 @@
 using System.Collections.Concurrent;
+using PostHogRunbook.Lab.Kubernetes;
 
 namespace PostHogRunbook.Lab
 {
-    /// <summary>One request the lab received: tests prove -WhatIf and "never touched" by reading these.</summary>
-    public sealed record RequestRecord(DateTimeOffset At, string Part, string Method, string Path, string Query, int Status);
+    /// <summary>
+    /// One request the lab received: tests prove -WhatIf and "never touched" by reading these. Requests to the
+    /// Kubernetes part also carry what RBAC sees of them: the verb (get, list, watch, create, update, patch,
+    /// delete, deletecollection; the lowercase method for discovery and OpenAPI), and for resource requests the
+    /// API group ("" for the core group), the resource ("deployments", "pods/log"), the namespace and the name.
+    /// </summary>
+    public sealed record RequestRecord(
+        DateTimeOffset At,
+        string Part,
+        string Method,
+        string Path,
+        string Query,
+        int Status,
+        string? Verb = null,
+        string? ApiGroup = null,
+        string? Resource = null,
+        string? Namespace = null,
+        string? Name = null);
 
-    /// <summary>Options from the command line that size the world.</summary>
+    /// <summary>
+    /// Options from the command line that size the world; RbacRoleFiles are Role manifests the Kubernetes API
+    /// enforces from the start (for RbacUser, else the kubeconfig's user).
+    /// </summary>
     public sealed record LabOptions(
         string Scenario,
         int LatencyMs,
         int PodCount,
         long LogBytesPerPod,
-        string StateDirectory);
+        string StateDirectory,
+        IReadOnlyList<string>? RbacRoleFiles = null,
+        string? RbacUser = null);
 
     /// <summary>
     /// Shared, thread-safe state of the lab: the current scenario (switchable at run time through the control
@@ -28,6 +50,10 @@ namespace PostHogRunbook.Lab
             scenario = LabScenario.Find(options.Scenario);
             LatencyMs = options.LatencyMs;
             ScenarioStartedAt = DateTimeOffset.UtcNow;
+            if (options.RbacRoleFiles is { Count: > 0 } roleFiles)
+            {
+                Rbac.EnforceFiles(roleFiles, options.RbacUser);
+            }
         }
 
         public LabOptions Options { get; }
@@ -35,6 +61,9 @@ namespace PostHogRunbook.Lab
         public LabScenario Scenario => scenario;
 
         public DateTimeOffset ScenarioStartedAt { get; private set; }
+
+        /// <summary>The RBAC Roles the Kubernetes API enforces for the lab's user; none enforced: everything is allowed.</summary>
+        public LabRbac Rbac { get; } = new();
 
         /// <summary>Added before every answer of every part.</summary>
         public int LatencyMs { get; set; }

@@ -310,6 +310,154 @@ Describe 'A read-only RBAC role' {
     }
 }
 
+Describe 'The deploy/ manifests and the shared journal''s objects, with the real kubectl' {
+    BeforeAll {
+        $script:lab = Start-PostHogLab -Scenario healthy
+        Use-LabKubeconfig $lab
+        $script:api = New-LabApiClient $lab
+        $script:Deploy = (Resolve-Path (Join-Path $PSScriptRoot '../../deploy')).Path
+    }
+
+    AfterAll {
+        if ($script:api) { $script:api.Dispose() }
+        Stop-PostHogLab $script:lab
+    }
+
+    BeforeEach { Skip-WithoutKubectl }
+
+    It 'kubectl apply --dry-run=client -f deploy/ accepts every manifest against the lab''s discovery and writes nothing' {
+        Clear-PostHogLabRequest $lab
+
+        $result = Invoke-Runbook "kubectl apply --dry-run=client -f '$Deploy'"
+
+        $result.ExitCode | Should -Be 0 -Because $result.Output
+        $lines = @($result.Output -split "`n" | Where-Object { $_ })
+        $lines | Should -Match '^\S+/\S+ (created|configured|unchanged) \(dry run\)$'
+        $lines | Should -Contain 'role.rbac.authorization.k8s.io/posthog-runbook-triage created (dry run)'
+        $lines | Should -Contain 'role.rbac.authorization.k8s.io/posthog-runbook-remediate created (dry run)'
+        Get-PostHogLabRequest $lab -Writes | Should -BeNullOrEmpty
+        (Get-PostHogLabRequest $lab -Part kubernetes -Verb get | Where-Object resource -eq roles).name | Sort-Object |
+            Should -Be @('posthog-runbook-remediate', 'posthog-runbook-triage')
+    }
+
+    It 'kubectl apply --dry-run=server -f deploy/ passes the server''s validation of the Roles, and stores nothing' {
+        $result = Invoke-Runbook "kubectl apply --dry-run=server -f '$Deploy'"
+
+        $result.ExitCode | Should -Be 0 -Because $result.Output
+        @($result.Output -split "`n" | Where-Object { $_ }) | Should -Match '^\S+/\S+ (created|configured|unchanged) \(server dry run\)$'
+        @((Get-LabApi $api '/apis/rbac.authorization.k8s.io/v1/namespaces/posthog/roles').items) | Should -BeNullOrEmpty
+    }
+
+    It 'kubectl create configmap writes a journal entry that kubectl get reads back' {
+        $result = Invoke-Runbook 'kubectl create configmap inc-20261129-0756 --from-literal=entry-1=opened --from-literal=entry-2="fallback enabled"'
+
+        $result.ExitCode | Should -Be 0 -Because $result.Output
+        $result.Output | Should -BeExactly 'configmap/inc-20261129-0756 created'
+        (Invoke-Runbook "kubectl get configmap inc-20261129-0756 -o jsonpath='{.data.entry-2}'").Output | Should -BeExactly 'fallback enabled'
+        $stored = Get-LabApi $api '/api/v1/namespaces/posthog/configmaps/inc-20261129-0756'
+        $stored.data.'entry-1' | Should -BeExactly 'opened'
+        (Get-PostHogLabRequest $lab -Writes | Where-Object resource -eq configmaps).status | Should -Be 201
+    }
+
+    It 'kubectl create configmap with more than 1 MiB of data is refused with the server''s 422 and writes nothing' {
+        $file = Join-Path $TestDrive 'journal.txt'
+        [IO.File]::WriteAllText($file, [string]::new('a', 1048577))
+
+        $result = Invoke-Runbook "kubectl create configmap inc-big --from-file=journal='$file'"
+
+        $result.ExitCode | Should -Not -Be 0
+        $result.Output | Should -BeExactly 'error: failed to create configmap: ConfigMap "inc-big" is invalid: []: Too long: may not be more than 1048576 bytes'
+        (Get-PostHogLabRequest $lab -Writes | Where-Object { $_.resource -eq 'configmaps' -and $_.status -eq 422 }) | Should -Not -BeNullOrEmpty
+        { Get-LabApi $api '/api/v1/namespaces/posthog/configmaps/inc-big' } | Should -Throw '*404*'
+    }
+
+    It 'kubectl create -f of a Lease, then kubectl get leases shows its holder' {
+        $lease = Join-Path $TestDrive 'lease.yaml'
+        Set-Content -LiteralPath $lease -Value @(
+            'apiVersion: coordination.k8s.io/v1', 'kind: Lease', 'metadata:', '  name: posthog-runbook-posthog-integration',
+            'spec:', '  holderIdentity: sre@laptop', '  leaseDurationSeconds: 60', '  acquireTime: "2026-11-29T07:56:31.123456Z"')
+
+        $created = Invoke-Runbook "kubectl create -f '$lease'"
+        $listed = Invoke-Runbook 'kubectl get leases'
+
+        $created.Output | Should -BeExactly 'lease.coordination.k8s.io/posthog-runbook-posthog-integration created'
+        $listed.ExitCode | Should -Be 0
+        $lines = @($listed.Output -split "`n" | Where-Object { $_ })
+        $lines[0] | Should -Match '^NAME\s+HOLDER\s+AGE$'
+        $lines[1] | Should -Match '^posthog-runbook-posthog-integration\s+sre@laptop\s+\d+s$'
+        # Raw JSON: ConvertFrom-Json would turn the MicroTime into a DateTime.
+        $api.GetStringAsync('/apis/coordination.k8s.io/v1/namespaces/posthog/leases/posthog-runbook-posthog-integration').GetAwaiter().GetResult() |
+            Should -Match '"acquireTime":"2026-11-29T07:56:31\.123456Z"'
+    }
+
+    It 'kubectl create secret generic makes a backup Secret beside the integration''s (protobuf on the wire)' {
+        $result = Invoke-Runbook 'kubectl create secret generic posthog-secrets-backup --from-literal=api-key=phc_previous'
+
+        $result.Output | Should -BeExactly 'secret/posthog-secrets-backup created'
+        $stored = Get-LabApi $api '/api/v1/namespaces/posthog/secrets/posthog-secrets-backup'
+        $stored.type | Should -Be 'Opaque'
+        [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($stored.data.'api-key')) | Should -BeExactly 'phc_previous'
+    }
+}
+
+Describe 'The deploy/ Roles, enforced by the lab, on the runbook''s kubectl commands' {
+    BeforeAll {
+        $script:Deploy = (Resolve-Path (Join-Path $PSScriptRoot '../../deploy')).Path
+        $script:lab = Start-PostHogLab -Scenario healthy -RbacRole (Join-Path $Deploy 'role-triage.yaml')
+        Use-LabKubeconfig $lab
+        $script:api = New-LabApiClient $lab
+    }
+
+    AfterAll {
+        if ($script:api) { $script:api.Dispose() }
+        Stop-PostHogLab $script:lab
+    }
+
+    BeforeEach { Skip-WithoutKubectl }
+
+    It 'under the triage Role (--rbac-role) the reads work and kubectl set env is refused, naming the user, verb and resource' {
+        (Invoke-Runbook 'kubectl get pods -l app=posthog-integration').ExitCode | Should -Be 0
+        (Invoke-Runbook 'kubectl logs -l app=posthog-integration --since=5m').ExitCode | Should -Be 0
+        (Invoke-Runbook "kubectl get secret posthog-secrets -o jsonpath='{.data.api-key}'").ExitCode | Should -Be 0
+        (Invoke-Runbook 'kubectl get events').ExitCode | Should -Be 0
+        $before = Get-LabApi $api '/apis/apps/v1/namespaces/posthog/deployments/posthog-integration'
+
+        $result = Invoke-Runbook 'kubectl set env deployment/posthog-integration POSTHOG_FALLBACK=true'
+
+        $result.ExitCode | Should -Not -Be 0
+        $result.Output | Should -BeExactly 'error: failed to patch env update to pod template: deployments.apps "posthog-integration" is forbidden: User "lab-user" cannot patch resource "deployments" in API group "apps" in the namespace "posthog"'
+        (Get-LabApi $api '/apis/apps/v1/namespaces/posthog/deployments/posthog-integration').metadata.resourceVersion | Should -Be $before.metadata.resourceVersion
+        (Invoke-Runbook 'kubectl get secrets').Output | Should -BeExactly 'Error from server (Forbidden): secrets is forbidden: User "lab-user" cannot list resource "secrets" in API group "" in the namespace "posthog"'
+    }
+
+    It 'switched to the remediate Role at run time, set env, rollout restart and rollout status all go through' {
+        $enforced = Set-PostHogLabRbac $lab -Path (Join-Path $Deploy 'role-remediate.yaml') -User 'system:serviceaccount:posthog:posthog-runbook'
+        $enforced.roles.name | Should -Be 'posthog-runbook-remediate'
+        Clear-PostHogLabRequest $lab
+
+        (Invoke-Runbook 'kubectl set env deployment/posthog-integration POSTHOG_FALLBACK=true').Output | Should -BeExactly 'deployment.apps/posthog-integration env updated'
+        (Invoke-Runbook 'kubectl rollout restart deployment/posthog-integration').ExitCode | Should -Be 0
+        $status = Invoke-Runbook 'kubectl rollout status deployment/posthog-integration --timeout=60s'
+
+        $status.ExitCode | Should -Be 0 -Because $status.Output
+        $status.Output | Should -Match 'deployment "posthog-integration" successfully rolled out'
+        $writes = @(Get-PostHogLabRequest $lab -Writes)
+        $writes | ForEach-Object { "$($_.verb) $($_.resource)/$($_.name) $($_.status)" } |
+            Should -Be @('patch deployments/posthog-integration 200', 'patch deployments/posthog-integration 200')
+        # rollout status lists and watches the one deployment by field selector, which resourceNames allows.
+        (Get-PostHogLabRequest $lab -Verb list, watch | Where-Object resource -eq deployments).name | Sort-Object -Unique | Should -Be 'posthog-integration'
+        (Invoke-Runbook 'kubectl get deployments').Output |
+            Should -BeExactly 'Error from server (Forbidden): deployments.apps is forbidden: User "system:serviceaccount:posthog:posthog-runbook" cannot list resource "deployments" in API group "apps" in the namespace "posthog"'
+    }
+
+    It 'back to allow-all (DELETE /_lab/rbac), everything is allowed again' {
+        Clear-PostHogLabRbac $lab
+
+        (Invoke-Runbook 'kubectl get secrets').ExitCode | Should -Be 0
+        (Invoke-Runbook 'kubectl get deployments').ExitCode | Should -Be 0
+    }
+}
+
 Describe 'Debian''s prometheus scraping the lab''s app' {
     BeforeAll {
         $script:lab = Start-PostHogLab -Scenario rate-limited

@@ -24,6 +24,9 @@ function Start-PostHogLab {
         [int] $LatencyMs = 0,
         [int] $Pods = 3,
         [long] $LogBytesPerPod = 0,
+        # Role manifests the lab's Kubernetes API enforces from the start (--rbac-role), for RbacUser (else lab-user).
+        [string[]] $RbacRole = @(),
+        [string] $RbacUser,
         [int] $StartTimeoutSec = 60
     )
     $stateDirectory = Join-Path ([IO.Path]::GetTempPath()) ("posthog-lab-" + [guid]::NewGuid().ToString('n').Substring(0, 8))
@@ -33,6 +36,8 @@ function Start-PostHogLab {
             '--log-bytes-per-pod', $LogBytesPerPod, '--state-dir', $stateDirectory, '--exit-on-stdin-eof')) {
         $start.ArgumentList.Add([string] $argument)
     }
+    foreach ($role in $RbacRole) { $start.ArgumentList.Add('--rbac-role'); $start.ArgumentList.Add((Resolve-Path -LiteralPath $role).Path) }
+    if ($RbacUser) { $start.ArgumentList.Add('--rbac-user'); $start.ArgumentList.Add($RbacUser) }
     $start.UseShellExecute = $false
     $start.RedirectStandardInput = $true
     $start.RedirectStandardOutput = $true
@@ -73,11 +78,38 @@ function Set-PostHogLabLatency {
 }
 
 function Get-PostHogLabRequest {
-    param([Parameter(Mandatory)] $Lab, [string] $Part)
+    <#
+    .SYNOPSIS
+        The lab's record of requests: method, path, query, status, and for Kubernetes requests the verb, apiGroup,
+        resource ("pods/log"), namespace and name RBAC saw. -Writes: only the Kubernetes requests that asked to
+        change the cluster (create, update, patch, delete, deletecollection; dry runs left out), refused ones included.
+    #>
+    param([Parameter(Mandatory)] $Lab, [string] $Part, [string[]] $Verb, [switch] $Writes)
+    $query = @()
+    if ($Part) { $query += "part=$Part" }
+    if ($Verb) { $query += 'verb=' + ($Verb -join ',') }
+    if ($Writes) { $query += 'writes=true' }
+    $uri = "$($Lab.control)/_lab/requests" + $(if ($query) { '?' + ($query -join '&') } else { '' })
     # Invoke-RestMethod emits a JSON array as one object: unroll it into records.
-    $records = @((Invoke-RestMethod -Uri "$($Lab.control)/_lab/requests") | ForEach-Object { $_ })
-    if ($Part) { $records = @($records | Where-Object part -eq $Part) }
-    $records
+    @((Invoke-RestMethod -Uri $uri) | ForEach-Object { $_ })
+}
+
+function Set-PostHogLabRbac {
+    <#
+    .SYNOPSIS
+        From the next request on, the lab's Kubernetes API enforces exactly the Roles in these manifests (files, or
+        YAML/JSON text) for User (else lab-user): PUT /_lab/rbac. Returns what the lab now enforces.
+    #>
+    param([Parameter(Mandatory)] $Lab, [string[]] $Path, [string] $Yaml, [string] $User)
+    $body = if ($Path) { ($Path | ForEach-Object { Get-Content -Raw -LiteralPath $_ }) -join "`n---`n" } else { $Yaml }
+    $uri = "$($Lab.control)/_lab/rbac" + $(if ($User) { '?user=' + [uri]::EscapeDataString($User) } else { '' })
+    Invoke-RestMethod -Method Put -Uri $uri -Body $body -ContentType 'application/yaml'
+}
+
+function Clear-PostHogLabRbac {
+    <# .SYNOPSIS Back to allowing everything: DELETE /_lab/rbac. #>
+    param([Parameter(Mandatory)] $Lab)
+    Invoke-RestMethod -Method Delete -Uri "$($Lab.control)/_lab/rbac" | Out-Null
 }
 
 function Clear-PostHogLabRequest {
@@ -127,7 +159,6 @@ function Invoke-StoppedCommand {
 # The lab's state read back through its own API (not through the module under test).
 function New-LabApiClient($Lab) {
     <# An HttpClient for the lab's Kubernetes API: trusting only the kubeconfig's CA, with its bearer token, to read state back. #>
-    # Reads the lab's state through its API, trusting only the kubeconfig's CA, authenticating with its token.
     $text = Get-Content -Raw -LiteralPath $Lab.kubeconfig
     $caPem = [Text.Encoding]::ASCII.GetString([Convert]::FromBase64String([regex]::Match($text, 'certificate-authority-data:\s*(\S+)').Groups[1].Value))
     $token = [regex]::Match($text, '(?m)^\s*token:\s*(\S+)').Groups[1].Value
@@ -151,4 +182,4 @@ function Get-LabApi($Client, [string] $Path) {
 }
 
 
-Export-ModuleMember -Function New-LabApiClient, Get-LabApi, Start-PostHogLab, Stop-PostHogLab, Set-PostHogLabScenario, Set-PostHogLabLatency, Get-PostHogLabRequest, Clear-PostHogLabRequest, Invoke-StoppedCommand
+Export-ModuleMember -Function New-LabApiClient, Get-LabApi, Start-PostHogLab, Stop-PostHogLab, Set-PostHogLabScenario, Set-PostHogLabLatency, Get-PostHogLabRequest, Clear-PostHogLabRequest, Set-PostHogLabRbac, Clear-PostHogLabRbac, Invoke-StoppedCommand

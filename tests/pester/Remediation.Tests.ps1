@@ -8,8 +8,8 @@ BeforeAll {
     $env:POSTHOG_RUNBOOK_CONFIG = $null
 
     # A lab, its API client, and a journal folder of its own.
-    function Start-RemediationWorld([string] $Scenario) {
-        $lab = Start-PostHogLab -Scenario $Scenario
+    function Start-RemediationWorld([string] $Scenario, [string[]] $RbacRole = @()) {
+        $lab = Start-PostHogLab -Scenario $Scenario -RbacRole $RbacRole
         [pscustomobject]@{ Lab = $lab; Api = (New-LabApiClient $lab); Journal = (Join-Path $TestDrive "journal-$Scenario-$([guid]::NewGuid().ToString('n').Substring(0, 6))") }
     }
 
@@ -223,5 +223,42 @@ Describe 'Remediation refused or stuck' {
             $clock.Elapsed.TotalSeconds | Should -BeLessThan 120
         }
         finally { Stop-RemediationWorld $world }
+    }
+}
+
+Describe 'Under the documented Roles (deploy/)' {
+    BeforeAll {
+        $deploy = Join-Path $PSScriptRoot '../../deploy'
+        $world = Start-RemediationWorld 'us-outage' -RbacRole (Join-Path $deploy 'role-triage.yaml')
+    }
+    AfterAll { Stop-RemediationWorld $world }
+
+    It 'triages under the triage-only Role, and that Role refuses the fix with KubernetesForbidden' {
+        $report = Invoke-WorldTriage $world
+        $report.RecommendedAction | Should -Be 'EnableFallback' -Because ($report.DecisionPath -join ' | ')
+        ($report.Checks | Where-Object Status -eq 'Unavailable').Name | Should -BeNullOrEmpty -Because 'the triage Role grants every read the triage makes'
+        $incident = $report | Resolve-PostHogIncident -JournalPath $world.Journal -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable failures
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'KubernetesForbidden,*'
+        $failures[0].Exception.Message | Should -Match "'patch' on 'deployments'"
+        ($incident.Actions | Select-Object -Last 1).ErrorId | Should -Be 'KubernetesForbidden'
+        Get-Env (Get-LabDeployment $world) 'POSTHOG_FALLBACK' | Should -Be 'false'
+    }
+
+    It 'runs the whole pipeline under the remediate Role: triage, fix, verify, undo' {
+        Set-PostHogLabRbac $world.Lab -Path (Join-Path $deploy 'role-remediate.yaml')
+        $incident = Invoke-WorldTriage $world | Resolve-PostHogIncident -JournalPath $world.Journal -Confirm:$false
+        $incident.Status | Should -Be 'Mitigated'
+        Get-Env (Get-LabDeployment $world) 'POSTHOG_FALLBACK' | Should -Be 'true'
+        Undo-PostHogRemediation -IncidentId $incident.Id -JournalPath $world.Journal -Confirm:$false | Out-Null
+        Get-Env (Get-LabDeployment $world) 'POSTHOG_FALLBACK' | Should -Be 'false'
+    }
+
+    It 'rotates the key under the remediate Role, its backup Secret included' {
+        Set-PostHogLabScenario $world.Lab bad-key
+        $report = Invoke-WorldTriage $world
+        $report.RecommendedAction | Should -Be 'RotateApiKey' -Because ($report.DecisionPath -join ' | ')
+        $incident = $report | Resolve-PostHogIncident -NewApiKey (Secure $world.Lab.projectApiKey) -JournalPath $world.Journal -Confirm:$false
+        $incident.Status | Should -Be 'Mitigated'
+        Get-LabSecretValue $world | Should -Be $world.Lab.projectApiKey
     }
 }

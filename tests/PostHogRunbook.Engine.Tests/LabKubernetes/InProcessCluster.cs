@@ -55,6 +55,20 @@ namespace PostHogRunbook.Engine.Tests.LabKubernetes
             return new k8s.Kubernetes(config);
         }
 
+        /// <summary>From now on the lab's user (lab-user) is bound to exactly the Roles in these files.</summary>
+        public void EnforceRoles(params string[] roleFiles) => Context.Rbac.EnforceFiles(roleFiles);
+
+        /// <summary>Asserts a 403 from RBAC with exactly this message, and returns its Status.</summary>
+        public static async Task<JsonElement> AssertForbiddenAsync(Func<Task> call, string message)
+        {
+            var failure = await Xunit.Assert.ThrowsAsync<HttpOperationException>(call);
+            Xunit.Assert.Equal(System.Net.HttpStatusCode.Forbidden, failure.Response.StatusCode);
+            var status = StatusOf(failure);
+            Xunit.Assert.Equal("Forbidden", status.GetProperty("reason").GetString());
+            Xunit.Assert.Equal(message, status.GetProperty("message").GetString());
+            return status;
+        }
+
         public Task<V1Deployment> ReadDeploymentAsync() => Client.AppsV1.ReadNamespacedDeploymentAsync(Deployment, Namespace);
 
         public Task<V1Deployment> PatchDeploymentAsync(string strategicMergePatch) =>

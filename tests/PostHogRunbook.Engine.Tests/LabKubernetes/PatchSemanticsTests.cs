@@ -39,6 +39,38 @@ namespace PostHogRunbook.Engine.Tests.LabKubernetes
         }
 
         [Fact]
+        public void Kubectl_set_env_on_one_container_adds_and_removes_by_name_and_changes_nothing_else()
+        {
+            // `kubectl set env deployment/posthog-integration -c integration QUEUE_DIR=/q RATE_LIMIT_MODE-`, as kubectl sends it.
+            var patch = (JsonObject)JsonNode.Parse("""
+                {"spec":{"template":{"spec":{"$setElementOrder/containers":[{"name":"integration"},{"name":"metrics-sidecar"}],"containers":[
+                  {"$setElementOrder/env":[{"name":"POSTHOG_HOST"},{"name":"POSTHOG_FALLBACK"},{"name":"QUEUE_DIR"}],
+                   "env":[{"name":"QUEUE_DIR","value":"/q"},{"$patch":"delete","name":"RATE_LIMIT_MODE"}],"name":"integration"}]}}}}
+                """)!;
+            var original = Template();
+
+            var result = StrategicMergePatch.Apply(original, patch);
+
+            Assert.Equal(new[] { "POSTHOG_HOST=h", "POSTHOG_FALLBACK=false", "QUEUE_DIR=/q" }, Env(result, 0));
+            var untouched = (JsonObject)result.DeepClone();
+            var originalWithoutEnv = (JsonObject)original.DeepClone();
+            untouched["spec"]!["template"]!["spec"]!["containers"]![0]!.AsObject().Remove("env");
+            originalWithoutEnv["spec"]!["template"]!["spec"]!["containers"]![0]!.AsObject().Remove("env");
+            Assert.True(JsonNode.DeepEquals(originalWithoutEnv, untouched), untouched.ToJsonString());
+            Assert.DoesNotContain("$", result.ToJsonString(), StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void A_map_level_delete_directive_empties_the_map_as_the_server_does()
+        {
+            var patch = (JsonObject)JsonNode.Parse("""{"spec":{"template":{"metadata":{"annotations":{"$patch":"delete"}}}}}""")!;
+
+            var result = StrategicMergePatch.Apply(Template(), patch);
+
+            Assert.Equal("{}", result["spec"]!["template"]!["metadata"]!["annotations"]!.ToJsonString());
+        }
+
+        [Fact]
         public void Strategic_merge_deletes_by_key_with_patch_delete_and_keys_with_null()
         {
             var patch = (JsonObject)JsonNode.Parse("""

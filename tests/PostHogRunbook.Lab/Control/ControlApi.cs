@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -11,7 +10,8 @@ namespace PostHogRunbook.Lab.Control
 {
     /// <summary>
     /// The test harness's handle on the lab, under /_lab: switch the scenario or the latency while clients run, read
-    /// (or clear) the record of requests, and manage the project keys that /flags accepts.
+    /// (or clear) the record of requests (RequestRecordQuery), manage the project keys that /flags accepts, and
+    /// choose the RBAC Roles the Kubernetes API enforces (RbacControl).
     /// </summary>
     static class ControlApi
     {
@@ -26,8 +26,7 @@ namespace PostHogRunbook.Lab.Control
 
             app.MapPut("/_lab/latency/{ms}", http => SetLatencyAsync(http, context));
 
-            app.MapGet("/_lab/requests", http => http.WriteTextAsync(
-                StatusCodes.Status200OK, LabResponses.Json, JsonSerializer.Serialize(context.Requests, LabResponses.JsonOptions)));
+            app.MapGet("/_lab/requests", http => RequestRecordQuery.WriteAsync(http, context));
             app.MapDelete("/_lab/requests", http =>
             {
                 context.ClearRequests();
@@ -45,6 +44,8 @@ namespace PostHogRunbook.Lab.Control
                 keys.Remove(RouteValue(http, "key"))
                     ? WriteKeysAsync(http, StatusCodes.Status200OK, keys)
                     : http.WriteJsonAsync(StatusCodes.Status404NotFound, new JsonObject { ["error"] = "No such key." }));
+
+            RbacControl.Map(app, context);
         }
 
         static Task SwitchScenarioAsync(HttpContext http, LabContext context)

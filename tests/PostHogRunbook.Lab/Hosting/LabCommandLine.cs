@@ -7,13 +7,14 @@ namespace PostHogRunbook.Lab.Hosting
     {
         public const string Usage =
             "usage: PostHogRunbook.Lab [--scenario NAME] [--latency-ms N] [--pods N] [--log-bytes-per-pod N] " +
-            "[--state-dir PATH] [--exit-on-stdin-eof]";
+            "[--state-dir PATH] [--rbac-role FILE]... [--rbac-user NAME] [--exit-on-stdin-eof]";
 
         /// <summary>Throws ArgumentException, with a message for the user, on anything it does not understand.</summary>
         public static LabCommandLine Parse(IReadOnlyList<string> args)
         {
             var options = new LabOptions(Scenario: "healthy", LatencyMs: 0, PodCount: 3, LogBytesPerPod: 0, StateDirectory: string.Empty);
             var exitOnStdinEof = false;
+            var roleFiles = new List<string>();
             for (var i = 0; i < args.Count; i++)
             {
                 switch (args[i])
@@ -33,12 +34,33 @@ namespace PostHogRunbook.Lab.Hosting
                     case "--state-dir":
                         options = options with { StateDirectory = Path.GetFullPath(Value(args, ref i)) };
                         break;
+                    case "--rbac-role":
+                        roleFiles.Add(Path.GetFullPath(Value(args, ref i)));
+                        break;
+                    case "--rbac-user":
+                        options = options with { RbacUser = Value(args, ref i) };
+                        break;
                     case "--exit-on-stdin-eof":
                         exitOnStdinEof = true;
                         break;
                     default:
                         throw new ArgumentException($"Unknown argument '{args[i]}'.");
                 }
+            }
+
+            if (roleFiles.Count > 0)
+            {
+                // Read and validated now, so that a bad Role file is a usage error, not a lab that never starts.
+                try
+                {
+                    new Kubernetes.LabRbac().EnforceFiles(roleFiles, options.RbacUser);
+                }
+                catch (FormatException e)
+                {
+                    throw new ArgumentException(e.Message, e);
+                }
+
+                options = options with { RbacRoleFiles = roleFiles };
             }
 
             return new LabCommandLine(options, exitOnStdinEof);

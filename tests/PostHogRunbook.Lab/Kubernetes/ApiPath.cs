@@ -38,6 +38,11 @@ namespace PostHogRunbook.Lab.Kubernetes
                     ns = tail[1];
                     tail = tail[2..];
                 }
+                else if (tail[2] is not ("status" or "finalize"))
+                {
+                    // A resource the lab does not serve, inside a namespace: not the namespace's own subresource.
+                    return null;
+                }
             }
 
             var type = ResourceTypes.Find(group, version, tail[0]);

@@ -5,9 +5,11 @@ using Microsoft.AspNetCore.Http;
 namespace PostHogRunbook.Lab.Kubernetes
 {
     /// <summary>
-    /// Every request to the lab's API server goes through here: recorded (part "kubernetes"), delayed by the lab's
-    /// latency, authenticated (bearer token, else 401), authorised (the read-only scenario refuses every write with
-    /// RBAC's 403), then routed to discovery, OpenAPI, logs, watches or the resource verbs. Failures become Status.
+    /// Every request to the lab's API server goes through here: recorded (part "kubernetes", with the verb and
+    /// resource RBAC sees), delayed by the lab's latency, authenticated (the kubeconfig's bearer token or the
+    /// service account's, else 401), authorised (the rbac-* scenarios' refusals, then the Roles the lab enforces,
+    /// each with RBAC's 403), then routed to discovery, OpenAPI, logs, watches or the resource verbs. Failures
+    /// become Status.
     /// </summary>
     internal sealed class ApiRequestHandler
     {
@@ -18,17 +20,19 @@ namespace PostHogRunbook.Lab.Kubernetes
 
         readonly LabCluster cluster;
         readonly LabContext lab;
-        readonly byte[] expectedAuthorization;
+        readonly byte[] kubeconfigAuthorization;
+        readonly byte[] serviceAccountAuthorization;
         readonly ResourceEndpoints resources;
 
         readonly CancellationToken serverStopping;
 
-        public ApiRequestHandler(LabCluster cluster, LabContext lab, string token, CancellationToken serverStopping)
+        public ApiRequestHandler(LabCluster cluster, LabContext lab, string token, string serviceAccountToken, CancellationToken serverStopping)
         {
             this.serverStopping = serverStopping;
             this.cluster = cluster;
             this.lab = lab;
-            expectedAuthorization = Encoding.UTF8.GetBytes("Bearer " + token);
+            kubeconfigAuthorization = Encoding.UTF8.GetBytes("Bearer " + token);
+            serviceAccountAuthorization = Encoding.UTF8.GetBytes("Bearer " + serviceAccountToken);
             resources = new ResourceEndpoints(cluster.Store);
         }
 
@@ -40,13 +44,20 @@ namespace PostHogRunbook.Lab.Kubernetes
             // Watches and followed logs end when the client leaves or when the lab stops, whichever comes first.
             using var requestLifetime = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, serverStopping);
             var cancellationToken = requestLifetime.Token;
+            var attributes = RequestAttributes.From(http.Request);
             var recorded = 0;
             void Record()
             {
                 if (Interlocked.Exchange(ref recorded, 1) == 0)
                 {
+                    var resource = attributes.IsResourceRequest;
                     lab.Record(new RequestRecord(DateTimeOffset.UtcNow, "kubernetes", http.Request.Method, http.Request.Path.Value ?? "/",
-                        http.Request.QueryString.HasValue ? http.Request.QueryString.Value![1..] : "", http.Response.StatusCode));
+                        http.Request.QueryString.HasValue ? http.Request.QueryString.Value![1..] : "", http.Response.StatusCode,
+                        attributes.Verb,
+                        resource ? attributes.ApiGroup : null,
+                        resource ? attributes.CombinedResource : null,
+                        resource ? attributes.Namespace : null,
+                        resource && attributes.Name.Length > 0 ? attributes.Name : null));
                 }
             }
 
@@ -63,7 +74,7 @@ namespace PostHogRunbook.Lab.Kubernetes
                     await Task.Delay(latency, cancellationToken);
                 }
 
-                await RouteAsync(http, cancellationToken);
+                await RouteAsync(http, attributes, cancellationToken);
             }
             catch (KubernetesStatusException failure) when (!http.Response.HasStarted)
             {
@@ -85,7 +96,7 @@ namespace PostHogRunbook.Lab.Kubernetes
             }
         }
 
-        async Task RouteAsync(HttpContext http, CancellationToken cancellationToken)
+        async Task RouteAsync(HttpContext http, RequestAttributes attributes, CancellationToken cancellationToken)
         {
             var path = (http.Request.Path.Value ?? "/").TrimEnd('/');
             if (path.Length == 0)
@@ -93,34 +104,28 @@ namespace PostHogRunbook.Lab.Kubernetes
                 path = "/";
             }
 
-            if (!PublicPaths.Contains(path) && !IsAuthenticated(http.Request))
+            var serviceAccount = IsBearer(http.Request, serviceAccountAuthorization);
+            if (!PublicPaths.Contains(path) && !serviceAccount && !IsBearer(http.Request, kubeconfigAuthorization))
             {
                 throw StatusObjects.Unauthorized();
             }
 
             var method = http.Request.Method;
-            if (method == HttpMethods.Get && await ServeNonResourceAsync(http, path, cancellationToken))
+            if (!attributes.IsResourceRequest)
             {
-                return;
+                // Discovery, OpenAPI, /version: every authenticated user may read them (system:discovery).
+                if (method == HttpMethods.Get && await ServeNonResourceAsync(http, path, cancellationToken))
+                {
+                    return;
+                }
+
+                throw StatusObjects.PathNotFound();
             }
 
+            // As the real server: authorised on the URL alone, before anyone looks whether the object exists.
+            Authorize(attributes, serviceAccount);
             var target = ApiPath.Parse(path) ?? throw StatusObjects.PathNotFound();
-            var verb = Verb(method, target);
-            var watch = http.Request.Query["watch"].ToString();
-            if (verb == "list" && (watch == "true" || watch == "1"))
-            {
-                verb = "watch";
-            }
-
-            if (lab.Scenario.Kubernetes.ReadOnly && verb is "create" or "update" or "patch" or "delete" or "deletecollection")
-            {
-                throw StatusObjects.Forbidden(target.Type, target.Name, verb, ReadOnlyUser, target.Type.Namespaced ? target.Namespace : null);
-            }
-
-            if (lab.Scenario.Kubernetes.DeniedResources is { } denied && denied.Contains(target.Type.Plural))
-            {
-                throw StatusObjects.Forbidden(target.Type, target.Name, verb, ReadOnlyUser, target.Type.Namespaced ? target.Namespace : null);
-            }
+            var verb = attributes.Verb;
 
             ApiResponses.RequireJsonAccepted(http.Request);
             switch (verb)
@@ -177,18 +182,25 @@ namespace PostHogRunbook.Lab.Kubernetes
                 case "/apis":
                     await ApiResponses.WriteJsonAsync(http, 200, DiscoveryDocuments.Groups(), cancellationToken);
                     return true;
-                case "/apis/apps":
-                    await ApiResponses.WriteJsonAsync(http, 200, DiscoveryDocuments.AppsGroup(), cancellationToken);
-                    return true;
                 case "/api/v1":
-                    await ApiResponses.WriteJsonAsync(http, 200, DiscoveryDocuments.Resources("", "v1"), cancellationToken);
-                    return true;
-                case "/apis/apps/v1":
-                    await ApiResponses.WriteJsonAsync(http, 200, DiscoveryDocuments.Resources("apps", "v1"), cancellationToken);
+                    await ApiResponses.WriteJsonAsync(http, 200, DiscoveryDocuments.Resources("", "v1")!, cancellationToken);
                     return true;
                 case "/openapi/v3":
                     await ApiResponses.WriteJsonAsync(http, 200, OpenApiDocuments.Index(), cancellationToken);
                     return true;
+            }
+
+            var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+            if (segments.Length is 2 or 3 && segments[0] == "apis")
+            {
+                var document = segments.Length == 2 ? DiscoveryDocuments.Group(segments[1]) : DiscoveryDocuments.Resources(segments[1], segments[2]);
+                if (document is null)
+                {
+                    throw StatusObjects.PathNotFound();
+                }
+
+                await ApiResponses.WriteJsonAsync(http, 200, document, cancellationToken);
+                return true;
             }
 
             if (path.StartsWith("/openapi/v3/", StringComparison.Ordinal))
@@ -214,26 +226,35 @@ namespace PostHogRunbook.Lab.Kubernetes
             return false;
         }
 
-        bool IsAuthenticated(HttpRequest request)
+        static bool IsBearer(HttpRequest request, byte[] expected)
         {
             var given = Encoding.UTF8.GetBytes(request.Headers.Authorization.ToString());
-            return CryptographicOperations.FixedTimeEquals(given, expectedAuthorization);
+            return CryptographicOperations.FixedTimeEquals(given, expected);
         }
 
-        static string Verb(string method, ApiPath target)
+        /// <summary>
+        /// The scenario's refusals first (rbac-read-only: no write verb; rbac-no-*: not even a read of the resource,
+        /// its subresources included), as user lab-readonly; then, when the lab enforces Roles, RBAC's rule matching
+        /// for whoever asked: the kubeconfig's user (named as the Roles' user), or the service account. Both are
+        /// bound to the same Roles.
+        /// </summary>
+        void Authorize(RequestAttributes request, bool serviceAccount)
         {
-            var collection = target.Name is null && target.Subresource is null;
-            return method switch
+            var scenario = lab.Scenario.Kubernetes;
+            if (scenario.ReadOnly && request.IsWrite)
             {
-                "GET" when collection => "list",
-                "GET" => "get",
-                "POST" => "create",
-                "PUT" => "update",
-                "PATCH" => "patch",
-                "DELETE" when target.Name is null => "deletecollection",
-                "DELETE" => "delete",
-                _ => "unknown",
-            };
+                throw StatusObjects.Forbidden(request, ReadOnlyUser);
+            }
+
+            if (scenario.DeniedResources is { } denied && denied.Contains(request.Resource))
+            {
+                throw StatusObjects.Forbidden(request, ReadOnlyUser);
+            }
+
+            if (lab.Rbac.Policy is { } policy && !policy.Allows(request))
+            {
+                throw StatusObjects.Forbidden(request, serviceAccount ? ServiceAccountFiles.User : policy.User);
+            }
         }
     }
 }

@@ -61,6 +61,20 @@ namespace PostHogRunbook.Lab.Kubernetes
 
         public static async Task<JsonNode> ReadJsonAsync(HttpRequest request, CancellationToken cancellationToken)
         {
+            var body = await ReadBodyAsync(request, cancellationToken);
+            try
+            {
+                return JsonNode.Parse(body) ?? throw StatusObjects.BadRequest("the body of the request was null");
+            }
+            catch (JsonException e)
+            {
+                throw StatusObjects.BadRequest($"error decoding from json: {e.Message}");
+            }
+        }
+
+        /// <summary>The whole body, refused past the API server's 3 MiB, and never empty.</summary>
+        public static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+        {
             using var buffer = new MemoryStream();
             var chunk = new byte[16 * 1024];
             int read;
@@ -79,14 +93,7 @@ namespace PostHogRunbook.Lab.Kubernetes
                 throw StatusObjects.BadRequest("the body of the request was empty");
             }
 
-            try
-            {
-                return JsonNode.Parse(buffer.ToArray()) ?? throw StatusObjects.BadRequest("the body of the request was null");
-            }
-            catch (JsonException e)
-            {
-                throw StatusObjects.BadRequest($"error decoding from json: {e.Message}");
-            }
+            return buffer.ToArray();
         }
     }
 }

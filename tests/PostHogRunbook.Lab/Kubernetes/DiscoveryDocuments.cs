@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace PostHogRunbook.Lab.Kubernetes
 {
     /// <summary>
-    /// /version and the unaggregated discovery documents (/api, /apis, /api/v1, /apis/apps/v1). kubectl asks
+    /// /version and the unaggregated discovery documents (/api, /apis, /api/v1, /apis/{group}, /apis/{group}/v1). kubectl asks
     /// for aggregated discovery first (Accept ...;g=apidiscovery.k8s.io;v=v2) and falls back to these when the
     /// answer is plain application/json, as it does against any server that does not aggregate.
     /// </summary>
@@ -41,24 +41,36 @@ namespace PostHogRunbook.Lab.Kubernetes
         {
             ["kind"] = "APIGroupList",
             ["apiVersion"] = "v1",
-            ["groups"] = new JsonArray(AppsGroup()),
+            ["groups"] = new JsonArray(ResourceTypes.Groups.Select(g => (JsonNode)Group(g)!).ToArray()),
         };
 
-        public static JsonObject AppsGroup()
+        /// <summary>/apis/{group}: the group, v1 its one and preferred version; null for a group the lab does not serve.</summary>
+        public static JsonObject? Group(string name)
         {
-            var group = new JsonObject
+            if (!ResourceTypes.Groups.Contains(name))
+            {
+                return null;
+            }
+
+            var version = ResourceTypes.Served.First(t => t.Group == name).Version;
+            return new JsonObject
             {
                 ["kind"] = "APIGroup",
                 ["apiVersion"] = "v1",
-                ["name"] = "apps",
-                ["versions"] = new JsonArray(new JsonObject { ["groupVersion"] = "apps/v1", ["version"] = "v1" }),
-                ["preferredVersion"] = new JsonObject { ["groupVersion"] = "apps/v1", ["version"] = "v1" },
+                ["name"] = name,
+                ["versions"] = new JsonArray(new JsonObject { ["groupVersion"] = name + "/" + version, ["version"] = version }),
+                ["preferredVersion"] = new JsonObject { ["groupVersion"] = name + "/" + version, ["version"] = version },
             };
-            return group;
         }
 
-        public static JsonObject Resources(string group, string version)
+        /// <summary>/api/v1 or /apis/{group}/{version}; null for a group-version the lab does not serve.</summary>
+        public static JsonObject? Resources(string group, string version)
         {
+            if (!ResourceTypes.InGroupVersion(group, version).Any())
+            {
+                return null;
+            }
+
             var resources = new JsonArray();
             foreach (var type in ResourceTypes.InGroupVersion(group, version))
             {

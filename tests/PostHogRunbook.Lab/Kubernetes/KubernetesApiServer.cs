@@ -10,8 +10,11 @@ using Microsoft.Extensions.Logging;
 
 namespace PostHogRunbook.Lab.Kubernetes
 {
-    /// <summary>Where the lab's Kubernetes API listens, and the kubeconfig that reaches it.</summary>
-    public sealed record KubernetesEndpoint(string Url, string KubeconfigPath);
+    /// <summary>
+    /// Where the lab's Kubernetes API listens, the kubeconfig that reaches it, and the folder that plays a pod's
+    /// service account mount (token, ca.crt, namespace) for the in-cluster path.
+    /// </summary>
+    public sealed record KubernetesEndpoint(string Url, string KubeconfigPath, string ServiceAccountDirectory);
 
     /// <summary>
     /// The lab's Kubernetes API server: its own Kestrel listener on loopback HTTPS (an ephemeral port, a
@@ -37,7 +40,8 @@ namespace PostHogRunbook.Lab.Kubernetes
             cluster = new LabCluster(Context);
             cluster.Seed(certificates.AuthorityPem);
             var token = "lab-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
-            var handler = new ApiRequestHandler(cluster, Context, token, stopping.Token);
+            var serviceAccountToken = "lab-sa-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
+            var handler = new ApiRequestHandler(cluster, Context, token, serviceAccountToken, stopping.Token);
 
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(KubernetesApiServer).Assembly.GetName().Name });
             builder.Logging.ClearProviders();
@@ -61,10 +65,11 @@ namespace PostHogRunbook.Lab.Kubernetes
             var url = $"https://127.0.0.1:{port}";
             handler.ServerAddress = $"127.0.0.1:{port}";
             var kubeconfig = KubeconfigFile.Write(Context.Options.StateDirectory, url, certificates.AuthorityPem, token);
+            var serviceAccount = ServiceAccountFiles.Write(Context.Options.StateDirectory, certificates.AuthorityPem, serviceAccountToken);
 
             Context.ScenarioChanged += OnScenarioChanged;
             controllerLoop = cluster.Controller.RunAsync(stopping.Token);
-            return new KubernetesEndpoint(url, kubeconfig);
+            return new KubernetesEndpoint(url, kubeconfig, serviceAccount);
         }
 
         void OnScenarioChanged(LabScenario scenario) => cluster?.ApplyScenario();

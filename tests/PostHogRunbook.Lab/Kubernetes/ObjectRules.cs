@@ -7,7 +7,8 @@ namespace PostHogRunbook.Lab.Kubernetes
     /// What the API server's registry does to an object on the way in, per kind: system metadata clients cannot
     /// set, status they cannot write through the main resource, metadata.generation bumped when a spec changes
     /// (what starts a rollout), stringData folded into data, and the validation a runbook can trip over
-    /// (an immutable selector, a pod spec that cannot change).
+    /// (an immutable selector, a pod spec that cannot change, and what ObjectValidation checks: names, labels,
+    /// the size of annotations and data, a Lease's spec, a Role's rules).
     /// </summary>
     internal static class ObjectRules
     {
@@ -26,7 +27,12 @@ namespace PostHogRunbook.Lab.Kubernetes
             {
                 case "secrets":
                     FoldStringData(item);
-                    item["type"] ??= "Opaque";
+                    if (item["type"]?.GetValue<string>() is null or "")
+                    {
+                        // The defaulting every Secret gets: no type is Opaque.
+                        item["type"] = "Opaque";
+                    }
+
                     break;
                 case "deployments":
                     metadata["generation"] = 1;
@@ -56,7 +62,12 @@ namespace PostHogRunbook.Lab.Kubernetes
                     item["spec"] = new JsonObject { ["finalizers"] = new JsonArray("kubernetes") };
                     item["status"] = new JsonObject { ["phase"] = "Active" };
                     break;
+                case "cronjobs":
+                    item["status"] = new JsonObject();
+                    break;
             }
+
+            ThrowIfInvalid(type, item, ObjectValidation.OnCreate(type, item));
         }
 
         /// <summary>current is what is stored, next what the client wants; next is corrected in place.</summary>
@@ -112,7 +123,13 @@ namespace PostHogRunbook.Lab.Kubernetes
                     break;
                 case "secrets":
                     FoldStringData(next);
-                    next["type"] ??= current["type"]?.DeepClone() ?? "Opaque";
+                    if (next["type"]?.GetValue<string>() is null or "")
+                    {
+                        // Defaulted on the way in, as on create: a replacement without a type is Opaque (and then
+                        // refused as a change of type if the stored secret is of another type).
+                        next["type"] = "Opaque";
+                    }
+
                     if (current["type"]?.GetValue<string>() != next["type"]?.GetValue<string>())
                     {
                         throw StatusObjects.Invalid(type, Name(next), "type", $"Invalid value: \"{next["type"]}\": field is immutable");
@@ -123,6 +140,19 @@ namespace PostHogRunbook.Lab.Kubernetes
                 case "configmaps":
                     RefuseImmutableChange(type, current, next);
                     break;
+                case "cronjobs":
+                    KeepStatus(current, next);
+                    break;
+            }
+
+            ThrowIfInvalid(type, next, ObjectValidation.OnUpdate(type, current, next));
+        }
+
+        static void ThrowIfInvalid(ResourceType type, JsonObject item, IReadOnlyList<FieldError> errors)
+        {
+            if (errors.Count > 0)
+            {
+                throw StatusObjects.Invalid(type, Name(item), errors);
             }
         }
 

@@ -34,11 +34,18 @@ namespace PostHogRunbook.Lab.Kubernetes
 
         public static string Hash(string text) => Convert.ToHexString(SHA512.HashData(Encoding.UTF8.GetBytes(text)));
 
-        static Dictionary<string, string> Build() => new()
-        {
-            ["api/v1"] = Document("", "v1").ToJsonString(),
-            ["apis/apps/v1"] = Document("apps", "v1").ToJsonString(),
-        };
+        /// <summary>One document per group-version the lab serves: api/v1, apis/apps/v1, apis/coordination.k8s.io/v1...</summary>
+        static Dictionary<string, string> Build() => ResourceTypes.Served
+            .Select(t => (t.Group, t.Version))
+            .Distinct()
+            .ToDictionary(
+                gv => gv.Group.Length == 0 ? "api/" + gv.Version : "apis/" + gv.Group + "/" + gv.Version,
+                gv => Document(gv.Group, gv.Version).ToJsonString());
+
+        /// <summary>How operation ids name a group: Core, Apps, Batch, RbacAuthorization, Coordination.</summary>
+        static string GroupWord(string group) => group.Length == 0
+            ? "Core"
+            : string.Concat(group.Replace(".k8s.io", "", StringComparison.Ordinal).Split('.').Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
 
         static JsonObject Document(string group, string version)
         {
@@ -83,7 +90,7 @@ namespace PostHogRunbook.Lab.Kubernetes
             var operation = new JsonObject
             {
                 ["description"] = $"{action} {type.Kind}",
-                ["operationId"] = action + (type.Group.Length == 0 ? "Core" : "Apps") + "V1" + type.Kind,
+                ["operationId"] = action + GroupWord(type.Group) + "V1" + type.Kind,
                 ["parameters"] = new JsonArray(parameters.Select(p => (JsonNode)p).ToArray()),
             };
             if (requestBody is not null)

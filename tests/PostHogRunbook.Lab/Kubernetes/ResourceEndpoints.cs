@@ -55,8 +55,7 @@ namespace PostHogRunbook.Lab.Kubernetes
 
         public async Task CreateAsync(HttpContext http, ApiPath path, CancellationToken cancellationToken)
         {
-            RequireJsonBody(http.Request);
-            var item = await ReadObjectAsync(http.Request, cancellationToken);
+            var item = await ReadObjectAsync(http.Request, path.Type, cancellationToken);
             var metadata = item["metadata"] as JsonObject;
             if (metadata is null)
             {
@@ -67,7 +66,8 @@ namespace PostHogRunbook.Lab.Kubernetes
             if (path.Type.Namespaced)
             {
                 var ns = path.Namespace ?? metadata["namespace"]?.GetValue<string>() ?? throw StatusObjects.BadRequest("the namespace of the object was not set");
-                if (metadata["namespace"]?.GetValue<string>() is { } given && given != ns)
+                // An object without a namespace (or an empty one) takes the request's, as the server fills it in.
+                if (metadata["namespace"]?.GetValue<string>() is { Length: > 0 } given && given != ns)
                 {
                     throw StatusObjects.BadRequest("the namespace of the provided object does not match the namespace sent on the request");
                 }
@@ -109,8 +109,7 @@ namespace PostHogRunbook.Lab.Kubernetes
 
         public async Task UpdateAsync(HttpContext http, ApiPath path, CancellationToken cancellationToken)
         {
-            RequireJsonBody(http.Request);
-            var replacement = await ReadObjectAsync(http.Request, cancellationToken);
+            var replacement = await ReadObjectAsync(http.Request, path.Type, cancellationToken);
             var name = path.Name!;
             var bodyName = replacement["metadata"]?["name"]?.GetValue<string>();
             if (bodyName != name)
@@ -118,9 +117,19 @@ namespace PostHogRunbook.Lab.Kubernetes
                 throw StatusObjects.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({name})");
             }
 
-            if (path.Namespace is not null && replacement["metadata"]?["namespace"]?.GetValue<string>() is { } given && given != path.Namespace)
+            if (path.Namespace is not null && replacement["metadata"]?["namespace"]?.GetValue<string>() is { Length: > 0 } given && given != path.Namespace)
             {
                 throw StatusObjects.BadRequest("the namespace of the provided object does not match the namespace sent on the request");
+            }
+
+            if (path.Type == ResourceTypes.Leases && !store.Exists(path.Type, path.Namespace ?? "", name))
+            {
+                // A Lease's registry allows create on update: a PUT of a Lease that does not exist makes it (201).
+                var created = await CreateOnUpdateAsync(http, path, replacement, cancellationToken);
+                if (created)
+                {
+                    return;
+                }
             }
 
             var updated = Change(http.Request, path, current =>
@@ -137,6 +146,33 @@ namespace PostHogRunbook.Lab.Kubernetes
                 return next;
             });
             await ApiResponses.WriteJsonAsync(http, 200, updated, cancellationToken);
+        }
+
+        /// <summary>False when someone else created the object meanwhile: then the PUT is an update after all.</summary>
+        async Task<bool> CreateOnUpdateAsync(HttpContext http, ApiPath path, JsonObject replacement, CancellationToken cancellationToken)
+        {
+            var item = (JsonObject)replacement.DeepClone();
+            item["metadata"]!["namespace"] = path.Namespace;
+            ObjectRules.PrepareCreate(path.Type, item, DateTimeOffset.UtcNow);
+            if (IsDryRun(http.Request))
+            {
+                item["metadata"]!["uid"] = Guid.NewGuid().ToString();
+                await ApiResponses.WriteJsonAsync(http, 201, item, cancellationToken);
+                return true;
+            }
+
+            JsonObject created;
+            try
+            {
+                created = store.Create(path.Type, item);
+            }
+            catch (KubernetesStatusException conflict) when (conflict.Reason == "AlreadyExists")
+            {
+                return false;
+            }
+
+            await ApiResponses.WriteJsonAsync(http, 201, created, cancellationToken);
+            return true;
         }
 
         public async Task PatchAsync(HttpContext http, ApiPath path, CancellationToken cancellationToken)
@@ -316,17 +352,22 @@ namespace PostHogRunbook.Lab.Kubernetes
             }
         }
 
-        static void RequireJsonBody(HttpRequest request)
+        /// <summary>A whole object in a create or update: JSON, or protobuf for the kinds kubectl's typed clients send that way.</summary>
+        static async Task<JsonObject> ReadObjectAsync(HttpRequest request, ResourceType type, CancellationToken cancellationToken)
         {
             var contentType = ApiResponses.ContentType(request);
+            if (contentType == ProtobufObjects.MediaType && ProtobufObjects.CanDecode(type))
+            {
+                return ProtobufObjects.Decode(type, await ApiResponses.ReadBodyAsync(request, cancellationToken));
+            }
+
             if (contentType != "application/json")
             {
                 throw StatusObjects.UnsupportedMediaType(contentType);
             }
-        }
 
-        static async Task<JsonObject> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken) =>
-            AsObject(await ApiResponses.ReadJsonAsync(request, cancellationToken));
+            return AsObject(await ApiResponses.ReadJsonAsync(request, cancellationToken));
+        }
 
         static JsonObject AsObject(JsonNode node) =>
             node as JsonObject ?? throw StatusObjects.BadRequest("the body of the request must be a JSON object");

@@ -36,8 +36,19 @@ namespace PostHogRunbook.Lab.Kubernetes
         public static readonly ResourceType Deployments = new("apps", "v1", "deployments", "deployment", "Deployment", true, new[] { "deploy" }, All);
         public static readonly ResourceType ReplicaSets = new("apps", "v1", "replicasets", "replicaset", "ReplicaSet", true, new[] { "rs" }, All);
 
+        // What deploy/ installs (the CronJob, its ServiceAccount, the Roles and their bindings) and what the shared
+        // journal's remediation lock takes: stored and served like the rest, so kubectl apply works against the lab.
+        public static readonly ResourceType ServiceAccounts = new("", "v1", "serviceaccounts", "serviceaccount", "ServiceAccount", true, new[] { "sa" }, None);
+        public static readonly ResourceType CronJobs = new("batch", "v1", "cronjobs", "cronjob", "CronJob", true, new[] { "cj" }, All);
+        public static readonly ResourceType Roles = new("rbac.authorization.k8s.io", "v1", "roles", "role", "Role", true, None, None);
+        public static readonly ResourceType RoleBindings = new("rbac.authorization.k8s.io", "v1", "rolebindings", "rolebinding", "RoleBinding", true, None, None);
+        public static readonly ResourceType Leases = new("coordination.k8s.io", "v1", "leases", "lease", "Lease", true, None, None);
+
         public static readonly IReadOnlyList<ResourceType> Served =
-            new[] { Namespaces, Pods, Events, Secrets, ConfigMaps, Deployments, ReplicaSets };
+            new[] { Namespaces, Pods, Events, Secrets, ConfigMaps, ServiceAccounts, Deployments, ReplicaSets, CronJobs, Roles, RoleBindings, Leases };
+
+        /// <summary>The named API groups, in the order a real server's /apis lists them.</summary>
+        public static readonly IReadOnlyList<string> Groups = new[] { "apps", "batch", "rbac.authorization.k8s.io", "coordination.k8s.io" };
 
         public static ResourceType? Find(string group, string version, string plural)
         {

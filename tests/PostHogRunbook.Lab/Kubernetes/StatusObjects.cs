@@ -80,28 +80,48 @@ namespace PostHogRunbook.Lab.Kubernetes
                 $"Operation cannot be fulfilled on {type.QualifiedName} \"{name}\": the object has been modified; please apply your changes to the latest version and try again",
                 Details(type, name));
 
-        /// <summary>RBAC's answer, naming the user, the verb and the resource that is missing.</summary>
-        public static KubernetesStatusException Forbidden(ResourceType type, string? name, string verb, string user, string? ns)
+        /// <summary>
+        /// RBAC's answer, naming the user, the verb and the resource (with its subresource) that is missing. The
+        /// subject is the resource without its subresource, and the object's name when the request had one.
+        /// </summary>
+        public static KubernetesStatusException Forbidden(RequestAttributes request, string user)
         {
-            var subject = string.IsNullOrEmpty(name) ? type.QualifiedName : $"{type.QualifiedName} \"{name}\"";
-            var scope = ns is null ? "at the cluster scope" : $"in the namespace \"{ns}\"";
+            var subject = request.Name.Length == 0 ? request.QualifiedResource : $"{request.QualifiedResource} \"{request.Name}\"";
+            var scope = request.Namespace.Length == 0 ? "at the cluster scope" : $"in the namespace \"{request.Namespace}\"";
+            var details = new JsonObject();
+            if (request.Name.Length > 0)
+            {
+                details["name"] = request.Name;
+            }
+
+            if (request.ApiGroup.Length > 0)
+            {
+                details["group"] = request.ApiGroup;
+            }
+
+            details["kind"] = request.Resource;
             return new(403, "Forbidden",
-                $"{subject} is forbidden: User \"{user}\" cannot {verb} resource \"{type.Plural}\" in API group \"{type.Group}\" {scope}",
-                Details(type, name));
+                $"{subject} is forbidden: User \"{user}\" cannot {request.Verb} resource \"{request.CombinedResource}\" in API group \"{request.ApiGroup}\" {scope}",
+                details);
         }
 
-        public static KubernetesStatusException Invalid(ResourceType type, string name, string field, string problem)
+        public static KubernetesStatusException Invalid(ResourceType type, string name, string field, string problem) =>
+            Invalid(type, name, new[] { new FieldError("FieldValueInvalid", field, problem) });
+
+        /// <summary>422 Invalid: one error is the message's tail as it is, several are listed in brackets, as apimachinery aggregates them.</summary>
+        public static KubernetesStatusException Invalid(ResourceType type, string name, IReadOnlyList<FieldError> errors)
         {
             var details = Details(type, name);
             details["kind"] = type.Kind;
-            details["causes"] = new JsonArray(new JsonObject
+            details["causes"] = new JsonArray(errors.Select(e => (JsonNode)new JsonObject
             {
-                ["reason"] = "FieldValueInvalid",
-                ["message"] = problem,
-                ["field"] = field,
-            });
+                ["reason"] = e.Reason,
+                ["message"] = e.Body,
+                ["field"] = e.Field,
+            }).ToArray());
             var kind = type.Group.Length == 0 ? type.Kind : type.Kind + "." + type.Group;
-            return new(422, "Invalid", $"{kind} \"{name}\" is invalid: {field}: {problem}", details);
+            var listed = errors.Count == 1 ? errors[0].ToString() : "[" + string.Join(", ", errors) + "]";
+            return new(422, "Invalid", $"{kind} \"{name}\" is invalid: {listed}", details);
         }
 
         public static KubernetesStatusException BadRequest(string message) =>

@@ -5,9 +5,10 @@ namespace PostHogRunbook.Lab.Kubernetes
     /// <summary>
     /// application/strategic-merge-patch+json as the API server applies it to the built-in types: lists with a
     /// merge key (containers and env by name, volumeMounts by mountPath...) are merged item by item, every other
-    /// list is replaced; null deletes; the directives $patch (replace, delete), $retainKeys,
-    /// $setElementOrder/ and $deleteFromPrimitiveList/ are honoured. This is why `kubectl set env` can change one
-    /// variable without clobbering the others or the other containers.
+    /// list is replaced; null deletes; the directives $patch (replace; delete, which empties a map and removes a
+    /// list item by its merge key), $retainKeys, $setElementOrder/ and $deleteFromPrimitiveList/ are honoured and
+    /// never stored. This is why `kubectl set env` can change one variable without clobbering the others, the
+    /// other containers or envFrom (a list without a merge key, untouched unless the patch names it).
     /// </summary>
     internal static class StrategicMergePatch
     {
@@ -42,11 +43,11 @@ namespace PostHogRunbook.Lab.Kubernetes
         public static JsonObject Apply(JsonObject original, JsonObject patch)
         {
             var result = (JsonObject)original.DeepClone();
-            return MergeMap(result, patch) ?? new JsonObject();
+            return MergeMap(result, patch);
         }
 
-        /// <summary>Merges patch into target in place; null when the patch deletes the whole map.</summary>
-        static JsonObject? MergeMap(JsonObject target, JsonObject patch)
+        /// <summary>Merges patch into target in place, or returns what replaces it ($patch: replace, or delete: an empty map).</summary>
+        static JsonObject MergeMap(JsonObject target, JsonObject patch)
         {
             if (patch.TryGetPropertyValue(PatchDirective, out var directiveNode) && directiveNode is not null)
             {
@@ -54,7 +55,7 @@ namespace PostHogRunbook.Lab.Kubernetes
                 switch (directive)
                 {
                     case "delete":
-                        return null;
+                        return new JsonObject();
                     case "replace":
                         return WithoutDirectives(patch);
                     default:
@@ -83,11 +84,7 @@ namespace PostHogRunbook.Lab.Kubernetes
                     case JsonObject patchMap:
                         var existing = target[key] as JsonObject;
                         var merged = MergeMap(existing ?? new JsonObject(), patchMap);
-                        if (merged is null)
-                        {
-                            target.Remove(key);
-                        }
-                        else if (!ReferenceEquals(merged, existing))
+                        if (!ReferenceEquals(merged, existing))
                         {
                             target[key] = merged;
                         }
@@ -164,21 +161,12 @@ namespace PostHogRunbook.Lab.Kubernetes
 
                     if (match is null)
                     {
-                        var fresh = MergeMap(new JsonObject(), patchItem);
-                        if (fresh is not null)
-                        {
-                            result.Add(fresh);
-                        }
-
+                        result.Add(MergeMap(new JsonObject(), patchItem));
                         continue;
                     }
 
                     var merged = MergeMap(match, patchItem);
-                    if (merged is null)
-                    {
-                        result.Remove(match);
-                    }
-                    else if (!ReferenceEquals(merged, match))
+                    if (!ReferenceEquals(merged, match))
                     {
                         var index = result.IndexOf(match);
                         result[index] = merged;

@@ -123,6 +123,42 @@ namespace PostHogRunbook.Lab.Kubernetes
                 new Column("Count", "string", "The number of times this event has occurred.", 1),
                 new Column("Name", "string", "Name must be unique within a namespace.", 1, "name"),
             },
+            "leases" => new[]
+            {
+                NameColumn,
+                new Column("Holder", "string", "holderIdentity contains the identity of the holder of a current lease."),
+                AgeColumn,
+            },
+            "serviceaccounts" => new[]
+            {
+                NameColumn,
+                new Column("Secrets", "string", "Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use."),
+                AgeColumn,
+            },
+            "rolebindings" => new[]
+            {
+                NameColumn,
+                new Column("Role", "string", "RoleRef can reference a Role in the current namespace or a ClusterRole in the global namespace."),
+                AgeColumn,
+                new Column("Users", "string", "Users in the roleBinding", 1),
+                new Column("Groups", "string", "Groups in the roleBinding", 1),
+                new Column("ServiceAccounts", "string", "ServiceAccounts in the roleBinding", 1),
+            },
+            "cronjobs" => new[]
+            {
+                NameColumn,
+                new Column("Schedule", "string", "The schedule in Cron format, see https://en.wikipedia.org/wiki/Cron."),
+                new Column("Timezone", "string", "The time zone name for the given schedule."),
+                new Column("Suspend", "boolean", "This flag tells the controller to suspend subsequent executions."),
+                new Column("Active", "integer", "A list of pointers to currently running jobs."),
+                new Column("Last Schedule", "string", "Information when was the last time the job was successfully scheduled."),
+                AgeColumn,
+                new Column("Containers", "string", "Names of each container in the template.", 1),
+                new Column("Images", "string", "Images referenced by each container in the template.", 1),
+                new Column("Selector", "string", "A label query over pods that should match the pod count.", 1),
+            },
+            // Kinds without a printer of their own (Role) get the default table: the name and when it was made.
+            "roles" => new[] { NameColumn, new Column("Created At", "date", "CreationTimestamp is a timestamp representing the server time when this object was created.") },
             _ => new[] { NameColumn, AgeColumn },
         };
 
@@ -194,6 +230,50 @@ namespace PostHogRunbook.Lab.Kubernetes
                     };
                 }
 
+                case "leases":
+                    return new JsonNode?[] { name, item["spec"]?["holderIdentity"]?.GetValue<string>() ?? "", age };
+                case "serviceaccounts":
+                    return new JsonNode?[] { name, (item["secrets"] as JsonArray)?.Count ?? 0, age };
+                case "rolebindings":
+                {
+                    var subjects = (item["subjects"] as JsonArray)?.OfType<JsonObject>().ToList() ?? new List<JsonObject>();
+                    string Subjects(string kind) => string.Join(", ", subjects
+                        .Where(x => x["kind"]?.GetValue<string>() == kind)
+                        .Select(x => kind == "ServiceAccount" ? x["namespace"]?.GetValue<string>() + "/" + x["name"]?.GetValue<string>() : x["name"]?.GetValue<string>()));
+                    return new JsonNode?[]
+                    {
+                        name,
+                        item["roleRef"]?["kind"]?.GetValue<string>() + "/" + item["roleRef"]?["name"]?.GetValue<string>(),
+                        age,
+                        Subjects("User"),
+                        Subjects("Group"),
+                        Subjects("ServiceAccount"),
+                    };
+                }
+
+                case "cronjobs":
+                {
+                    var spec = item["spec"];
+                    var jobTemplate = new JsonObject { ["spec"] = spec?["jobTemplate"]?["spec"]?.DeepClone() };
+                    var (containers, images) = TemplateContainers(jobTemplate);
+                    var lastSchedule = item["status"]?["lastScheduleTime"];
+                    return new JsonNode?[]
+                    {
+                        name,
+                        spec?["schedule"]?.GetValue<string>() ?? "",
+                        spec?["timeZone"]?.GetValue<string>() ?? "<none>",
+                        spec?["suspend"]?.GetValue<bool>() ?? false,
+                        (item["status"]?["active"] as JsonArray)?.Count ?? 0,
+                        lastSchedule is null ? "<none>" : Age(lastSchedule, now),
+                        age,
+                        containers,
+                        images,
+                        Selector(spec?["jobTemplate"]?["spec"]?["selector"]?["matchLabels"]),
+                    };
+                }
+
+                case "roles":
+                    return new JsonNode?[] { name, item["metadata"]?["creationTimestamp"]?.GetValue<string>() };
                 default:
                     return new JsonNode?[] { name, age };
             }
