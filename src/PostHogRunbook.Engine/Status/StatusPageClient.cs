@@ -22,7 +22,8 @@ namespace PostHogRunbook.Engine.Status
         public static async Task<PostHogStatus> GetStatusAsync(Uri statusPageUrl, PostHogRegion region, TimeSpan timeout, CancellationToken cancellationToken)
         {
             var (fetched, document) = await FetchDocumentAsync(statusPageUrl, timeout, cancellationToken).ConfigureAwait(false);
-            return Filter(document, region, fetched.RequestUri.ToString(), DateTimeOffset.UtcNow);
+            // The URL as it is shown: without credentials it may carry (user:password@, ?token=).
+            return Filter(document, region, new Redaction.Redactor().Redact(fetched.RequestUri.ToString()), DateTimeOffset.UtcNow);
         }
 
         /// <summary>Reads and parses the page; every failure is a <see cref="RunbookException"/> with a StatusPage* id.</summary>

@@ -139,11 +139,14 @@ namespace PostHogRunbook.Engine.Triage
                 context.Selector,
                 profile.Get(RunbookSetting.SecretName),
                 profile.Get(RunbookSetting.SecretKey),
-                host,
+                Shown(context, host),
                 region,
-                profile.Get(RunbookSetting.StatusPageUrl),
-                profile.Get(RunbookSetting.HealthUrl),
-                profile.Get(RunbookSetting.PrometheusUrl));
+                Shown(context, profile.Get(RunbookSetting.StatusPageUrl)),
+                Shown(context, profile.Get(RunbookSetting.HealthUrl)),
+                Shown(context, profile.Get(RunbookSetting.PrometheusUrl)));
         }
+
+        /// <summary>A URL as reports show it: without the credentials it may carry (user:password@, ?token=).</summary>
+        static string? Shown(TriageContext context, string? url) => url == null ? null : context.Redactor.Redact(url);
     }
 }
