@@ -108,7 +108,7 @@ namespace PostHogRunbook.Commands
                     parameters[nameof(Context)] = Context[0];
                 }
 
-                var profile = RunbookProfile.Resolve(parameters, ConfigPath);
+                var profile = ResolveProfile(parameters, ConfigPath);
                 var thresholds = profile.GetThresholds();
                 var timeout = TimeSpan.FromSeconds(profile.GetInt(RunbookSetting.TimeoutSec, 10));
                 var contexts = Context is { Length: > 1 } ? Context.Distinct(StringComparer.Ordinal).ToList() : new List<string>();
@@ -133,7 +133,7 @@ namespace PostHogRunbook.Commands
 
                 if (FailOnSeverity != null)
                 {
-                    var limit = Enum.Parse<IncidentSeverity>(FailOnSeverity);
+                    var limit = Enum.Parse<IncidentSeverity>(FailOnSeverity, ignoreCase: true);
                     var worst = reports.Where(r => r.Severity >= limit).OrderByDescending(r => r.Severity).FirstOrDefault();
                     if (worst != null)
                     {

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Security;
 using PostHogRunbook.Engine.Configuration;
@@ -48,6 +50,7 @@ namespace PostHogRunbook.Commands
 
         [Parameter(ParameterSetName = SetValues)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(KubeContextCompleter))]
         public string? Context { get; set; }
 
         [Parameter(ParameterSetName = SetValues)]
@@ -94,15 +97,12 @@ namespace PostHogRunbook.Commands
                 }
                 else
                 {
-                    foreach (var entry in BoundProfileParameters())
+                    // All or nothing: every value is checked (the rules every source obeys, paths as the shell
+                    // means them) and the kube context looked up before anything is stored.
+                    var values = Checked();
+                    foreach (var (setting, value) in values)
                     {
-                        if (RunbookSetting.Find(entry.Key) is not { } setting)
-                        {
-                            continue;
-                        }
-
-                        var value = entry.Value;
-                        var shown = setting.IsSecret ? "(a key, not shown)" : entry.Value;
+                        var shown = setting.IsSecret ? "(a key, not shown)" : ShownRedactor.Redact(value);
                         if (ShouldProcess($"runbook profile (session): {setting.Name}", $"Set to {shown}"))
                         {
                             RunbookProfile.SetSession(setting.Name, value);
@@ -112,9 +112,63 @@ namespace PostHogRunbook.Commands
 
                 if (PassThru.IsPresent)
                 {
-                    WriteObject(ConfigurationReport.Build(RunbookProfile.Resolve(new System.Collections.Generic.Dictionary<string, string?>(), null)));
+                    var report = ConfigurationReport.Build(RunbookProfile.Resolve(new Dictionary<string, string?>(), null, ShellEnvironment), ShownRedactor);
+                    foreach (var warning in report.Warnings)
+                    {
+                        WriteWarning(warning);
+                    }
+
+                    WriteObject(report);
                 }
             });
+        }
+
+        /// <summary>The values to store, in their normal form; InvalidSetting, or the kubeconfig's own error, for the first that cannot be.</summary>
+        List<(RunbookSetting Setting, string Value)> Checked()
+        {
+            var environment = ShellEnvironment;
+            var values = new List<(RunbookSetting Setting, string Value)>();
+            foreach (var entry in BoundProfileParameters())
+            {
+                if (RunbookSetting.Find(entry.Key) is { } setting && entry.Value != null)
+                {
+                    values.Add((setting, SettingValidation.Normalize(setting, entry.Value, SettingOrigin.Parameter(setting.Name), environment)));
+                }
+            }
+
+            if (values.Exists(v => v.Setting == RunbookSetting.Context || v.Setting == RunbookSetting.KubeConfig))
+            {
+                CheckKubeContext(values, environment);
+            }
+
+            return values;
+        }
+
+        /// <summary>
+        /// The profile as it would be once stored must name a context its kubeconfig has (kubectl config
+        /// use-context refuses one too); a new kubeconfig must at least be readable.
+        /// </summary>
+        static void CheckKubeContext(List<(RunbookSetting Setting, string Value)> values, RunbookEnvironment environment)
+        {
+            var prospective = RunbookProfile.Resolve(values.ToDictionary(v => v.Setting.Name, v => (string?)v.Value, StringComparer.OrdinalIgnoreCase), null, environment);
+            var kubeConfig = prospective.Get(RunbookSetting.KubeConfig);
+            var context = prospective.Get(RunbookSetting.Context);
+            if (kubeConfig == null)
+            {
+                throw new RunbookException(
+                    "KubeConfigNotFound",
+                    RunbookErrorKind.ObjectNotFound,
+                    $"No kubeconfig has the context '{context}': none is configured and ~/.kube/config does not exist. Pass -KubeConfig as well, or set KUBECONFIG.",
+                    context);
+            }
+
+            if (context == null)
+            {
+                Engine.Kubernetes.KubeConfigReader.Contexts(kubeConfig);
+                return;
+            }
+
+            Engine.Kubernetes.KubeConfigReader.Describe(kubeConfig, context);
         }
     }
 }

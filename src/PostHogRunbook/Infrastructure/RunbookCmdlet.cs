@@ -11,7 +11,7 @@ namespace PostHogRunbook.Infrastructure
     /// The cmdlets' common ground: a cancellation source that Ctrl+C (StopProcessing) trips, a plain blocking
     /// wait on engine tasks (no marshalling back to this thread), and engine failures as ErrorRecords.
     /// </summary>
-    public abstract class RunbookCmdlet : PSCmdlet, IDisposable
+    public abstract partial class RunbookCmdlet : PSCmdlet, IDisposable
     {
         readonly CancellationTokenSource stopping = new();
         bool disposed;
