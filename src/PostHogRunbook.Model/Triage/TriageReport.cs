@@ -23,10 +23,10 @@ namespace PostHogRunbook.Model
             Severity = severity;
             RecommendedAction = recommendedAction;
             Summary = summary;
-            DecisionPath = decisionPath;
+            DecisionPath = ReadableList.From(decisionPath, " ");
             DominantError = dominantError;
             ErrorRatio = errorRatio;
-            Checks = checks;
+            Checks = ReadableList.From(checks);
             Target = target;
             StartedAt = startedAt;
             Duration = duration;
