@@ -1,8 +1,11 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
 using System;
 
 namespace PostHogRunbook.Model
 {
     /// <summary>What kind of failure a <see cref="RunbookException"/> is; the cmdlets map it to an ErrorCategory.</summary>
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum RunbookErrorKind
     {
         ConnectionError,

@@ -81,7 +81,7 @@ Describe 'Precedence of the runbook profile' {
     It 'takes a parameter over the session' {
         Set-PostHogRunbookConfig -StatusPageUrl 'http://session.example' -Region EU
         # Get-PostHogStatus reads the page its parameter names, not the session's.
-        { Get-PostHogStatus -StatusPageUrl 'http://127.0.0.1:9/' -TimeoutSec 2 } | Should -Throw -ErrorId 'StatusPageUnreachable,*' -ExpectedMessage '*127.0.0.1:9*'
+        { Get-PostHogStatus -StatusPageUrl 'http://127.0.0.1:9/' -TimeoutSec 2 -ErrorAction Stop } | Should -Throw -ErrorId 'StatusPageUnreachable,*' -ExpectedMessage '*127.0.0.1:9*'
         (Get-PostHogRunbookConfig).Region | Should -Be 'EU'
     }
 
@@ -108,20 +108,30 @@ Describe 'Bad configuration is a clear error' {
 
     It 'refuses a config file that holds a key, without showing the key' {
         $file = Write-ConfigFile @{ ProjectApiKey = 'phc_ThisMustNeverBeShown1234567890' }
-        $failure = { Get-PostHogRunbookConfig -ConfigPath $file } | Should -Throw -ErrorId 'ConfigFileHoldsSecret,*' -PassThru
+        $failure = { Get-PostHogStatus -ConfigPath $file } | Should -Throw -ErrorId 'ConfigFileHoldsSecret,*' -PassThru
         $failure.Exception.Message | Should -Not -Match 'ThisMustNeverBeShown'
+        # The tool that diagnoses the profile still shows it, the refusal as a warning.
+        $config = Get-PostHogRunbookConfig -ConfigPath $file -WarningVariable warnings 3>$null
+        $config.Deployment | Should -Be 'posthog-integration'
+        $warnings | Should -HaveCount 1
+        "$warnings" | Should -BeLike 'ConfigFileHoldsSecret: *'
+        "$warnings" | Should -Not -Match 'ThisMustNeverBeShown'
     }
 
     It 'names a missing config file (ConfigFileNotFound) and broken JSON (ConfigFileInvalid)' {
-        { Get-PostHogRunbookConfig -ConfigPath (Join-Path $TestDrive 'missing.json') } | Should -Throw -ErrorId 'ConfigFileNotFound,*'
+        { Get-PostHogStatus -ConfigPath (Join-Path $TestDrive 'missing.json') } | Should -Throw -ErrorId 'ConfigFileNotFound,*'
         $broken = Join-Path $TestDrive 'broken.json'
         '{ "Deployment": ' | Set-Content $broken
-        { Get-PostHogRunbookConfig -ConfigPath $broken } | Should -Throw -ErrorId 'ConfigFileInvalid,*'
+        { Invoke-PostHogTriage -ConfigPath $broken } | Should -Throw -ErrorId 'ConfigFileInvalid,*'
+        Get-PostHogRunbookConfig -ConfigPath $broken -WarningVariable warnings 3>$null | Should -Not -BeNullOrEmpty
+        "$warnings" | Should -BeLike 'ConfigFileInvalid: *'
     }
 
-    It 'names a bad region (InvalidRegion) and thresholds that do not rise (InvalidThresholds)' {
+    It 'names a bad region (InvalidSetting) and thresholds that do not rise (InvalidThresholds)' {
         $env:POSTHOG_RUNBOOK_REGION = 'Mars'
-        { Get-PostHogRunbookConfig } | Should -Throw -ErrorId 'InvalidRegion,*' -ExpectedMessage '*Mars*'
+        { Get-PostHogStatus -StatusPageUrl 'http://127.0.0.1:9/' } | Should -Throw -ErrorId 'InvalidSetting,*' -ExpectedMessage '*Mars*POSTHOG_RUNBOOK_REGION*'
+        (Get-PostHogRunbookConfig -WarningVariable warnings 3>$null).Region | Should -BeNullOrEmpty
+        "$warnings" | Should -BeLike 'InvalidSetting: The setting Region is ''Mars'' in the environment variable POSTHOG_RUNBOOK_REGION*'
         $env:POSTHOG_RUNBOOK_REGION = $null
         $env:POSTHOG_RUNBOOK_NOISE_FLOOR = '0.9'
         { Invoke-PostHogTriage -Check StatusPage -StatusPageUrl 'http://127.0.0.1:9/' -TimeoutSec 1 } | Should -Throw -ErrorId 'InvalidThresholds,*'
@@ -139,7 +149,9 @@ current-context: only-one
 '@ | Set-Content $kubeconfig
         (Get-PostHogRunbookConfig -KubeConfig $kubeconfig).Context | Should -Be 'only-one'
         (Get-PostHogRunbookConfig -KubeConfig $kubeconfig).Namespace | Should -Be 'default'
-        { Get-PostHogRunbookConfig -KubeConfig $kubeconfig -Context nope } | Should -Throw -ErrorId 'KubeContextNotFound,*' -ExpectedMessage '*only-one*'
+        $shown = Get-PostHogRunbookConfig -KubeConfig $kubeconfig -Context nope -WarningVariable warnings 3>$null
+        $shown.Context | Should -Be 'nope'
+        "$warnings" | Should -BeLike 'KubeContextNotFound: *only-one*'
     }
 }
 

@@ -120,7 +120,7 @@ Describe 'Get-PostHogStatus on <Provider>' -ForEach @(
         Set-PostHogLabScenario $lab slow
         $status = Get-PostHogStatus -StatusPageUrl $url -Region US -TimeoutSec 30
         $status.State | Should -Be 'Operational'
-        { Get-PostHogStatus -StatusPageUrl $url -Region US -TimeoutSec 1 } | Should -Throw -ErrorId 'StatusPageUnreachable,*' -ExpectedMessage '*within 1 s*'
+        { Get-PostHogStatus -StatusPageUrl $url -Region US -TimeoutSec 1 -ErrorAction Stop } | Should -Throw -ErrorId 'StatusPageUnreachable,*' -ExpectedMessage '*within 1 s*'
     }
 
     It 'keeps values it does not know instead of failing' {
@@ -135,12 +135,12 @@ Describe 'Get-PostHogStatus on <Provider>' -ForEach @(
 
     It 'fails with StatusPageInvalidResponse, naming the content type, when the page serves HTML' {
         Set-PostHogLabScenario $lab html
-        { Get-PostHogStatus -StatusPageUrl $url -Region US } | Should -Throw -ErrorId 'StatusPageInvalidResponse,*' -ExpectedMessage '*text/html*'
+        { Get-PostHogStatus -StatusPageUrl $url -Region US -ErrorAction Stop } | Should -Throw -ErrorId 'StatusPageInvalidResponse,*' -ExpectedMessage '*text/html*'
     }
 
     It 'fails with StatusPageInvalidResponse, showing the first bytes, on broken JSON' {
         Set-PostHogLabScenario $lab malformed
-        $failure = { Get-PostHogStatus -StatusPageUrl $url -Region US } | Should -Throw -ErrorId 'StatusPageInvalidResponse,*' -PassThru
+        $failure = { Get-PostHogStatus -StatusPageUrl $url -Region US -ErrorAction Stop } | Should -Throw -ErrorId 'StatusPageInvalidResponse,*' -PassThru
         $failure.Exception.Message | Should -Match 'not valid JSON'
         $failure.Exception.Message | Should -Match 'starts: \{'
         $failure.CategoryInfo.Category | Should -Be 'InvalidResult'
@@ -148,35 +148,35 @@ Describe 'Get-PostHogStatus on <Provider>' -ForEach @(
 
     It 'fails with StatusPageHttpError and the code on a 502' {
         Set-PostHogLabScenario $lab status-error
-        $failure = { Get-PostHogStatus -StatusPageUrl $url -Region US } | Should -Throw -ErrorId 'StatusPageHttpError,*' -PassThru
+        $failure = { Get-PostHogStatus -StatusPageUrl $url -Region US -ErrorAction Stop } | Should -Throw -ErrorId 'StatusPageHttpError,*' -PassThru
         $failure.Exception.Message | Should -Match '502'
     }
 
     It 'fails with StatusPageUnreachable after -TimeoutSec when the page never answers' {
         Set-PostHogLabScenario $lab unreachable
-        $failure = { Get-PostHogStatus -StatusPageUrl $url -Region US -TimeoutSec 1 } | Should -Throw -ErrorId 'StatusPageUnreachable,*' -PassThru
+        $failure = { Get-PostHogStatus -StatusPageUrl $url -Region US -TimeoutSec 1 -ErrorAction Stop } | Should -Throw -ErrorId 'StatusPageUnreachable,*' -PassThru
         $failure.CategoryInfo.Category | Should -Be 'OperationTimeout'
     }
 }
 
 Describe 'Get-PostHogStatus failures that are not the page''s content' {
     It 'fails with StatusPageUnreachable when the connection is refused' {
-        $failure = { Get-PostHogStatus -StatusPageUrl $lab.deadUrl } | Should -Throw -ErrorId 'StatusPageUnreachable,*' -PassThru
+        $failure = { Get-PostHogStatus -StatusPageUrl $lab.deadUrl -ErrorAction Stop } | Should -Throw -ErrorId 'StatusPageUnreachable,*' -PassThru
         $failure.Exception.Message | Should -Match 'refused'
         $failure.CategoryInfo.Category | Should -Be 'ConnectionError'
     }
 
     It 'fails with StatusPageUnreachable when the name does not resolve' {
-        { Get-PostHogStatus -StatusPageUrl 'http://status.invalid' -TimeoutSec 5 } | Should -Throw -ErrorId 'StatusPageUnreachable,*'
+        { Get-PostHogStatus -StatusPageUrl 'http://status.invalid' -TimeoutSec 5 -ErrorAction Stop } | Should -Throw -ErrorId 'StatusPageUnreachable,*'
     }
 
     It 'fails with StatusPageInvalidResponse on JSON of an unknown shape' {
         # The lab's /_lab/scenario answers JSON that is neither provider's document.
-        { Get-PostHogStatus -StatusPageUrl "$($lab.control)/_lab/scenario" } | Should -Throw -ErrorId 'StatusPageInvalidResponse,*' -ExpectedMessage '*unknown shape*'
+        { Get-PostHogStatus -StatusPageUrl "$($lab.control)/_lab/scenario" -ErrorAction Stop } | Should -Throw -ErrorId 'StatusPageInvalidResponse,*' -ExpectedMessage '*unknown shape*'
     }
 
     It 'fails with StatusPageHttpError 404 when neither generation is served' {
-        { Get-PostHogStatus -StatusPageUrl $lab.app } | Should -Throw -ErrorId 'StatusPageHttpError,*' -ExpectedMessage '*404*'
+        { Get-PostHogStatus -StatusPageUrl $lab.app -ErrorAction Stop } | Should -Throw -ErrorId 'StatusPageHttpError,*' -ExpectedMessage '*404*'
     }
 
     It 'rejects a timeout out of range before doing anything' {

@@ -424,7 +424,7 @@ Describe 'Scheduled scripts' {
 
     It 'converts a report to clean JSON with enums as names' {
         $report = Invoke-WorldTriage $world -Extra @{ PrometheusUrl = $world.Lab.deadUrl }
-        $json = $report | ConvertTo-Json -Depth 8 -EnumsAsStrings -WarningVariable warnings
+        $json = $report | ConvertTo-Json -Depth 8 -WarningVariable warnings
         $warnings | Should -BeNullOrEmpty
         $back = $json | ConvertFrom-Json
         $back.Category | Should -Be 'MonitoringGap'
@@ -435,8 +435,8 @@ Describe 'Scheduled scripts' {
     It 'shows a table that fits a terminal' {
         $report = Invoke-WorldTriage $world -Extra @{ PrometheusUrl = $world.Lab.deadUrl }
         $table = $report | Format-Table | Out-String -Width 120
-        $table | Should -Match 'Sev\s+Category\s+Action'
-        $table | Should -Match 'P4\s+MonitoringGap'
+        $table | Should -Match 'Target\s+Sev\s+Action\s+Category'
+        $table | Should -Match 'lab/posthog/posthog-integration\s+P4\s+None\s+MonitoringGap'
         ($report.Checks | Out-String -Width 120) | Should -Match 'ErrorRate\s+Unavailable'
     }
 }

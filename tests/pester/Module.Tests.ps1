@@ -217,6 +217,23 @@ Describe 'The help of <_>' -ForEach $cmdletNames {
         }
     }
 
+    It 'shows switches as switches in SYNTAX, and -WhatIf/-Confirm where it supports them' {
+        $syntax = ($help.Syntax | Out-String -Width 400) -replace '\s+', ' '
+        $syntax | Should -Not -Match '<SwitchParameter>'
+        $syntax | Should -Not -Match '<System\.' -Because 'types are shown by their short names, as pwsh''s own help does'
+        $command = Get-Command $_
+        foreach ($switch in $command.Parameters.Values | Where-Object { $_.SwitchParameter -and $_.Name -notin $common }) {
+            $syntax | Should -Match "-$($switch.Name)[\] ]" -Because "-$($switch.Name) is a switch"
+        }
+        if ($command.Parameters.ContainsKey('WhatIf')) {
+            $syntax | Should -Match '\[-WhatIf\] \[-Confirm\]'
+            ($help.Parameters.Parameter | Where-Object Name -eq 'WhatIf').Description.Text | Should -Not -BeNullOrEmpty
+        }
+        else {
+            $syntax | Should -Not -Match 'WhatIf'
+        }
+    }
+
     It 'has at least two examples that name the cmdlet' {
         @($help.Examples.Example).Count | Should -BeGreaterOrEqual 2
         foreach ($example in $help.Examples.Example) { $example.Code | Should -Match ([regex]::Escape($_)) }
@@ -230,5 +247,24 @@ Describe 'about_PostHogRunbook' {
         $about | Should -Match 'DECISION TREE'
         $about | Should -Match 'PostHogOutage'
         $about | Should -Match 'P1'
+    }
+
+    It 'and the manifest describe what ships: every exported cmdlet, and nothing unbuilt as if it were there' {
+        Import-Module $manifestPath -Force
+        $about = Get-Help about_PostHogRunbook | Out-String -Width 200
+        $manifest = Import-PowerShellDataFile $manifestPath
+        $exported = @($manifest.CmdletsToExport)
+        foreach ($name in $exported) { $about | Should -Match ([regex]::Escape($name)) }
+        $notYet = $about.IndexOf('WHAT IS NOT BUILT YET')
+        $notYet | Should -BeGreaterThan 0
+        foreach ($mention in [regex]::Matches($about, '\b[A-Z][a-z]+-PostHog\w+')) {
+            if ($mention.Value -notin $exported) {
+                $mention.Index | Should -BeGreaterThan $notYet -Because "$($mention.Value) is not exported, so only the not-built-yet section may name it"
+                $mention.Index | Should -BeLessThan $about.IndexOf('THE STATUS PAGE')
+            }
+        }
+        foreach ($text in $manifest.Description, $manifest.PrivateData.PSData.ReleaseNotes) {
+            foreach ($mention in [regex]::Matches($text, '\b[A-Z][a-z]+-PostHog\w+')) { $exported | Should -Contain $mention.Value }
+        }
     }
 }

@@ -2,8 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
-using Newtonsoft.Json;
-using Newtonsoft.Json.Linq;
+using System.Linq;
 using PostHogRunbook.Model;
 
 namespace PostHogRunbook.Engine.Configuration
@@ -14,67 +13,152 @@ namespace PostHogRunbook.Engine.Configuration
     /// </summary>
     public sealed class RunbookProfile
     {
-        readonly Dictionary<string, (string? Value, SettingSource Source)> values = new(StringComparer.OrdinalIgnoreCase);
+        readonly Dictionary<string, ResolvedSetting> values = new(StringComparer.OrdinalIgnoreCase);
+        readonly List<RunbookException> problems = new();
+        readonly List<string> warnings = new();
 
-        RunbookProfile(string? configPath)
+        RunbookProfile(string? configPath, RunbookEnvironment environment)
         {
             ConfigPath = configPath;
+            Environment = environment;
         }
 
         /// <summary>The config file that was read, if any.</summary>
         public string? ConfigPath { get; }
 
-        /// <summary>The config file in force: -ConfigPath, then $env:POSTHOG_RUNBOOK_CONFIG, then the user's config folder.</summary>
-        public static string? LocateConfigFile(string? explicitPath)
-        {
-            if (!string.IsNullOrWhiteSpace(explicitPath))
-            {
-                if (!File.Exists(explicitPath))
-                {
-                    throw new RunbookException("ConfigFileNotFound", RunbookErrorKind.ObjectNotFound, $"The config file '{explicitPath}' does not exist.", explicitPath);
-                }
-
-                return explicitPath;
-            }
-
-            var fromEnvironment = Environment.GetEnvironmentVariable("POSTHOG_RUNBOOK_CONFIG");
-            if (!string.IsNullOrWhiteSpace(fromEnvironment))
-            {
-                if (!File.Exists(fromEnvironment))
-                {
-                    throw new RunbookException("ConfigFileNotFound", RunbookErrorKind.ObjectNotFound, $"The config file '{fromEnvironment}' named by POSTHOG_RUNBOOK_CONFIG does not exist.", fromEnvironment);
-                }
-
-                return fromEnvironment;
-            }
-
-            var userFile = DefaultUserConfigPath();
-            return File.Exists(userFile) ? userFile : null;
-        }
-
-        public static string DefaultUserConfigPath()
-            => Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.ApplicationData, Environment.SpecialFolderOption.DoNotVerify), "PostHogRunbook", "config.json");
+        /// <summary>The environment the profile was resolved in (variables, folders, how typed paths resolve).</summary>
+        public RunbookEnvironment Environment { get; }
 
         /// <summary>
-        /// Resolves every setting. <paramref name="parameters"/> holds the values the user passed (already strings);
-        /// <paramref name="session"/> the runspace's Set-PostHogRunbookConfig values.
+        /// What makes the profile unusable: a config file that cannot be read, a setting whose value breaks its
+        /// rule. Commands that act fail on the first (<see cref="ThrowIfInvalid"/>); Get-PostHogRunbookConfig
+        /// shows them as warnings.
         /// </summary>
-        public static RunbookProfile Resolve(IReadOnlyDictionary<string, string?> parameters, string? explicitConfigPath, IReadOnlyDictionary<string, string>? session = null)
+        public IReadOnlyList<RunbookException> Problems => problems;
+
+        /// <summary>What was ignored, and why: unknown keys and wrongly typed values in the config file.</summary>
+        public IReadOnlyList<string> Warnings => warnings;
+
+        /// <summary>The config file in force: -ConfigPath, then $env:POSTHOG_RUNBOOK_CONFIG, then the user's config folder.</summary>
+        public static string? LocateConfigFile(string? explicitPath) => LocateConfigFile(explicitPath, RunbookEnvironment.Process);
+
+        /// <summary>The config file in force, its path resolved as the shell means it; ConfigFileNotFound when a named one is missing.</summary>
+        public static string? LocateConfigFile(string? explicitPath, RunbookEnvironment environment)
         {
-            var configPath = LocateConfigFile(explicitConfigPath);
-            var profile = new RunbookProfile(configPath);
-            var file = configPath == null ? null : ReadConfigFile(configPath);
+            ArgumentNullException.ThrowIfNull(environment);
+            if (!string.IsNullOrWhiteSpace(explicitPath))
+            {
+                return Existing(ResolveConfigPath(explicitPath, "the -ConfigPath parameter", environment), $"The config file '{explicitPath}' does not exist");
+            }
+
+            var fromEnvironment = environment.Variable(ConfigVariable);
+            if (!string.IsNullOrWhiteSpace(fromEnvironment))
+            {
+                return Existing(ResolveConfigPath(fromEnvironment, $"the environment variable {ConfigVariable}", environment), $"The config file '{fromEnvironment}' named by {ConfigVariable} does not exist");
+            }
+
+            var userFile = DefaultUserConfigPath(environment);
+            return File.Exists(userFile) || Directory.Exists(userFile) ? userFile : null;
+        }
+
+        public static string DefaultUserConfigPath() => DefaultUserConfigPath(RunbookEnvironment.Process);
+
+        public static string DefaultUserConfigPath(RunbookEnvironment environment)
+            => Path.Combine((environment ?? throw new ArgumentNullException(nameof(environment))).UserConfigFolder, "PostHogRunbook", "config.json");
+
+        /// <summary>Resolves every setting. <paramref name="parameters"/> holds the values the user passed (already strings).</summary>
+        public static RunbookProfile Resolve(IReadOnlyDictionary<string, string?> parameters, string? explicitConfigPath)
+            => Resolve(parameters, explicitConfigPath, RunbookEnvironment.Process);
+
+        /// <summary>
+        /// Resolves every setting in <paramref name="environment"/>. Never throws for a bad source or value: each
+        /// is kept in <see cref="Problems"/> (and thrown by the getters of that setting), so the profile can
+        /// always be shown.
+        /// </summary>
+        /// <param name="session">The runspace's Set-PostHogRunbookConfig values (the cmdlets keep one set per runspace).</param>
+        public static RunbookProfile Resolve(IReadOnlyDictionary<string, string?> parameters, string? explicitConfigPath, RunbookEnvironment environment, IReadOnlyDictionary<string, string>? session = null)
+        {
+            ArgumentNullException.ThrowIfNull(parameters);
+            ArgumentNullException.ThrowIfNull(environment);
+            string? configPath = null;
+            ConfigFile? file = null;
+            var fileProblems = new List<RunbookException>();
+            try
+            {
+                configPath = LocateConfigFile(explicitConfigPath, environment);
+                file = configPath == null ? null : ConfigFile.Read(configPath);
+            }
+            catch (RunbookException ex)
+            {
+                fileProblems.Add(ex);
+            }
+
+            var profile = new RunbookProfile(configPath, environment);
+            profile.problems.AddRange(fileProblems);
+            if (file != null)
+            {
+                profile.warnings.AddRange(file.Warnings);
+            }
+
             foreach (var setting in RunbookSetting.All)
             {
-                profile.values[setting.Name] = ResolveOne(setting, parameters, session, file);
+                var resolved = ResolveOne(setting, parameters, session, file, environment);
+                profile.values[setting.Name] = resolved;
+                if (resolved.Problem != null)
+                {
+                    profile.problems.Add(resolved.Problem);
+                }
             }
 
             return profile;
         }
 
-        public string? Get(RunbookSetting setting) => values.TryGetValue(setting.Name, out var entry) ? entry.Value : setting.DefaultValue;
+        /// <summary>Fails with the first problem (naming the others): for commands that act on the profile.</summary>
+        public void ThrowIfInvalid()
+        {
+            if (problems.Count == 0)
+            {
+                return;
+            }
 
-        public SettingSource SourceOf(RunbookSetting setting) => values.TryGetValue(setting.Name, out var entry) ? entry.Source : SettingSource.Unset;
+            var first = problems[0];
+            if (problems.Count == 1)
+            {
+                throw first;
+            }
+
+            var others = string.Join(" ", problems.Skip(1).Select(p => $"{p.ErrorId}: {p.Message}"));
+            throw new RunbookException(first.ErrorId, first.Kind, $"{first.Message} Also: {others}", first.Target, first.Details, first);
+        }
+
+        /// <summary>The value in force; throws InvalidSetting when the value from its source breaks the setting's rule.</summary>
+        public string? Get(RunbookSetting setting)
+        {
+            ArgumentNullException.ThrowIfNull(setting);
+            if (!values.TryGetValue(setting.Name, out var entry))
+            {
+                return setting.DefaultValue;
+            }
+
+            return entry.Problem != null ? throw entry.Problem : entry.Value;
+        }
+
+        public SettingSource SourceOf(RunbookSetting setting) => OriginOf(setting).Source;
+
+        /// <summary>Where the value came from, precisely: which parameter, variable or file.</summary>
+        public SettingOrigin OriginOf(RunbookSetting setting)
+            => values.TryGetValue((setting ?? throw new ArgumentNullException(nameof(setting))).Name, out var entry) ? entry.Origin : SettingOrigin.Unset;
+
+        /// <summary>Why the setting's value cannot be used, if it cannot.</summary>
+        public RunbookException? ProblemOf(RunbookSetting setting)
+            => values.TryGetValue((setting ?? throw new ArgumentNullException(nameof(setting))).Name, out var entry) ? entry.Problem : null;
+
+        /// <summary>The value as its source gave it, even when it breaks the rule: for showing the profile. Never a key.</summary>
+        public string? RawValueOf(RunbookSetting setting)
+        {
+            ArgumentNullException.ThrowIfNull(setting);
+            return setting.IsSecret ? null : values.TryGetValue(setting.Name, out var entry) ? entry.Value ?? entry.Raw : setting.DefaultValue;
+        }
 
         public int GetInt(RunbookSetting setting, int fallback)
             => int.TryParse(Get(setting), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : fallback;
@@ -101,12 +185,8 @@ namespace PostHogRunbook.Engine.Configuration
                 return fallback;
             }
 
-            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value < 0 || value > 1)
-            {
-                throw new RunbookException("InvalidThresholds", RunbookErrorKind.InvalidArgument, $"The setting {setting.Name} ('{text}', from {SourceOf(setting)}) must be a ratio between 0 and 1.", setting.Name);
-            }
-
-            return value;
+            // Resolve checked it against the setting's rule (SettingValidation): a ratio from 0 to 1.
+            return double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
         }
 
         public Uri? GetUri(RunbookSetting setting)
@@ -117,29 +197,33 @@ namespace PostHogRunbook.Engine.Configuration
                 return null;
             }
 
-            if (!TryParseHttpUri(text, out var uri))
-            {
-                throw new RunbookException("InvalidSettingUrl", RunbookErrorKind.InvalidArgument, $"The setting {setting.Name} ('{text}', from {SourceOf(setting)}) is not an http(s) URL.", setting.Name);
-            }
-
-            return uri;
+            return TryParseHttpUri(text, out var uri)
+                ? uri
+                : throw SettingValidation.Invalid(setting, text, OriginOf(setting), "must be an http(s) URL");
         }
 
-        /// <summary>-Region wins; else the PostHog host says (us.*, eu.*); else All.</summary>
+        /// <summary>
+        /// -Region, unless the PostHog host comes from a source that outranks it and names a region: an explicit
+        /// -PostHogHost https://eu.i.posthog.com means EU even when the session or the environment says US.
+        /// Else the host says (us.*, eu.*); else All.
+        /// </summary>
         public PostHogRegion GetRegion()
         {
             var region = Get(RunbookSetting.Region);
-            if (!string.IsNullOrWhiteSpace(region))
+            var host = Get(RunbookSetting.PostHogHost);
+            var hostRegion = RegionOfHost(host);
+            if (string.IsNullOrWhiteSpace(region))
             {
-                if (Enum.TryParse<PostHogRegion>(region, ignoreCase: true, out var parsed))
-                {
-                    return parsed;
-                }
-
-                throw new RunbookException("InvalidRegion", RunbookErrorKind.InvalidArgument, $"The region '{region}' (from {SourceOf(RunbookSetting.Region)}) is not US, EU or All.", region);
+                return hostRegion;
             }
 
-            return RegionOfHost(Get(RunbookSetting.PostHogHost));
+            if (hostRegion != PostHogRegion.All && SourceOf(RunbookSetting.PostHogHost) < SourceOf(RunbookSetting.Region))
+            {
+                return hostRegion;
+            }
+
+            // Resolve checked it against the setting's rule: US, EU or All.
+            return Enum.Parse<PostHogRegion>(region, ignoreCase: true);
         }
 
         /// <summary>An http(s) URL from a setting; a bare host name ("us.i.posthog.com") means https.</summary>
@@ -173,67 +257,78 @@ namespace PostHogRunbook.Engine.Configuration
             return name.StartsWith("eu.", StringComparison.Ordinal) || name.StartsWith("eu-", StringComparison.Ordinal) ? PostHogRegion.EU : PostHogRegion.All;
         }
 
-        static (string? Value, SettingSource Source) ResolveOne(RunbookSetting setting, IReadOnlyDictionary<string, string?> parameters, IReadOnlyDictionary<string, string>? session, JObject? file)
+        static ResolvedSetting ResolveOne(RunbookSetting setting, IReadOnlyDictionary<string, string?> parameters, IReadOnlyDictionary<string, string>? session, ConfigFile? file, RunbookEnvironment environment)
         {
             if (parameters.TryGetValue(setting.Name, out var given) && !string.IsNullOrEmpty(given))
             {
-                return (given, SettingSource.Parameter);
+                return Checked(setting, given, SettingOrigin.Parameter(setting.Name), environment);
             }
 
             if (session != null && session.TryGetValue(setting.Name, out var fromSession) && !string.IsNullOrEmpty(fromSession))
             {
-                return (fromSession, SettingSource.Session);
+                return Checked(setting, fromSession, SettingOrigin.Session(setting.Name), environment);
             }
 
-            if (!setting.IsSecret && file?.GetValue(setting.Name, StringComparison.OrdinalIgnoreCase) is { } token && token.Type != JTokenType.Null)
+            if (!setting.IsSecret && file != null && file.Values.TryGetValue(setting.Name, out var fromFile))
             {
-                return (token.ToString(), SettingSource.ConfigFile);
+                return Checked(setting, fromFile, SettingOrigin.ConfigFile(file.Path), environment);
             }
 
             foreach (var name in setting.EnvironmentNames)
             {
-                var value = Environment.GetEnvironmentVariable(name);
+                var value = environment.Variable(name);
                 if (!string.IsNullOrEmpty(value))
                 {
-                    return (value, SettingSource.Environment);
+                    return Checked(setting, value, SettingOrigin.EnvironmentVariable(name), environment);
                 }
             }
 
-            return setting.DefaultValue == null ? (null, SettingSource.Unset) : (setting.DefaultValue, SettingSource.Default);
+            if (setting == RunbookSetting.KubeConfig)
+            {
+                // As kubectl: without KUBECONFIG, ~/.kube/config when it exists.
+                var home = Path.Combine(environment.HomeFolder, ".kube", "config");
+                return File.Exists(home) ? new ResolvedSetting(home, home, SettingOrigin.Default, null) : new ResolvedSetting(null, null, SettingOrigin.Unset, null);
+            }
+
+            return setting.DefaultValue == null
+                ? new ResolvedSetting(null, null, SettingOrigin.Unset, null)
+                : new ResolvedSetting(setting.DefaultValue, setting.DefaultValue, SettingOrigin.Default, null);
         }
 
-        static JObject ReadConfigFile(string path)
+        static ResolvedSetting Checked(RunbookSetting setting, string raw, SettingOrigin origin, RunbookEnvironment environment)
         {
             try
             {
-                var token = JToken.Parse(File.ReadAllText(path));
-                if (token is not JObject document)
-                {
-                    throw new RunbookException("ConfigFileInvalid", RunbookErrorKind.InvalidArgument, $"The config file '{path}' must hold one JSON object of settings.", path);
-                }
-
-                foreach (var property in document.Properties())
-                {
-                    if (RunbookSetting.Find(property.Name) is { IsSecret: true })
-                    {
-                        throw new RunbookException("ConfigFileHoldsSecret", RunbookErrorKind.InvalidArgument, $"The config file '{path}' holds {property.Name}: keys never belong in a config file. Remove it and pass the key as a SecureString parameter, with Set-PostHogRunbookConfig, or in the environment.", path);
-                    }
-                }
-
-                return document;
+                return new ResolvedSetting(SettingValidation.Normalize(setting, raw, origin, environment), raw, origin, null);
             }
-            catch (JsonException ex)
+            catch (RunbookException ex)
             {
-                throw new RunbookException("ConfigFileInvalid", RunbookErrorKind.InvalidArgument, $"The config file '{path}' is not valid JSON: {ex.Message}", path);
-            }
-            catch (IOException ex)
-            {
-                throw new RunbookException("ConfigFileUnreadable", RunbookErrorKind.ResourceUnavailable, $"The config file '{path}' cannot be read: {ex.Message}", path);
-            }
-            catch (UnauthorizedAccessException ex)
-            {
-                throw new RunbookException("ConfigFileUnreadable", RunbookErrorKind.PermissionDenied, $"The config file '{path}' cannot be read: {ex.Message}", path);
+                return new ResolvedSetting(null, raw, origin, ex);
             }
         }
+
+        /// <summary>One setting: its value in normal form (null when unset or invalid), as given, from where, and what is wrong with it.</summary>
+        sealed record ResolvedSetting(string? Value, string? Raw, SettingOrigin Origin, RunbookException? Problem);
+
+        const string ConfigVariable = "POSTHOG_RUNBOOK_CONFIG";
+
+        static string ResolveConfigPath(string path, string origin, RunbookEnvironment environment)
+        {
+            try
+            {
+                return environment.ResolveUserPath(path);
+            }
+#pragma warning disable CA1031 // The shell's resolver throws its own exceptions (no such drive, not a file system path).
+            catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
+            {
+                throw new RunbookException("ConfigFileNotFound", RunbookErrorKind.InvalidArgument, $"The config file '{path}' from {origin} is not a file system path: {ex.Message}", path);
+            }
+        }
+
+        static string Existing(string path, string missing)
+            => File.Exists(path) || Directory.Exists(path)
+                ? path
+                : throw new RunbookException("ConfigFileNotFound", RunbookErrorKind.ObjectNotFound, $"{missing}{(missing.Contains(path, StringComparison.Ordinal) ? string.Empty : $" (looked for {path})")}.", path);
     }
 }

@@ -7,15 +7,19 @@ namespace PostHogRunbook.Engine.Configuration
     /// <summary>One setting of the runbook profile: its name (= the cmdlet parameter), environment names, default.</summary>
     public sealed class RunbookSetting
     {
-        RunbookSetting(string name, string? defaultValue, bool isSecret, params string[] environmentNames)
+        RunbookSetting(string name, SettingKind kind, string? defaultValue, bool isSecret, params string[] environmentNames)
         {
             Name = name;
+            Kind = kind;
             DefaultValue = defaultValue;
             IsSecret = isSecret;
             EnvironmentNames = environmentNames.Length > 0 ? environmentNames : new[] { "POSTHOG_RUNBOOK_" + ToSnake(name) };
         }
 
         public string Name { get; }
+
+        /// <summary>What its values must look like: every source is checked against the same rule (SettingValidation).</summary>
+        public SettingKind Kind { get; }
 
         public string? DefaultValue { get; }
 
@@ -24,30 +28,30 @@ namespace PostHogRunbook.Engine.Configuration
 
         public IReadOnlyList<string> EnvironmentNames { get; }
 
-        public static readonly RunbookSetting PostHogHost = new(nameof(PostHogHost), null, false, "POSTHOG_RUNBOOK_POSTHOG_HOST", "POSTHOG_HOST");
-        public static readonly RunbookSetting Region = new(nameof(Region), null, false);
-        public static readonly RunbookSetting ProjectApiKey = new(nameof(ProjectApiKey), null, true, "POSTHOG_RUNBOOK_PROJECT_API_KEY", "POSTHOG_PROJECT_API_KEY");
-        public static readonly RunbookSetting PersonalApiKey = new(nameof(PersonalApiKey), null, true, "POSTHOG_RUNBOOK_PERSONAL_API_KEY", "POSTHOG_PERSONAL_API_KEY");
-        public static readonly RunbookSetting StatusPageUrl = new(nameof(StatusPageUrl), "https://www.posthogstatus.com", false);
-        public static readonly RunbookSetting HealthUrl = new(nameof(HealthUrl), null, false);
-        public static readonly RunbookSetting PrometheusUrl = new(nameof(PrometheusUrl), "http://localhost:9090", false);
-        public static readonly RunbookSetting KubeConfig = new(nameof(KubeConfig), null, false, "POSTHOG_RUNBOOK_KUBECONFIG", "KUBECONFIG");
-        public static readonly RunbookSetting Context = new(nameof(Context), null, false);
-        public static readonly RunbookSetting Namespace = new(nameof(Namespace), null, false);
-        public static readonly RunbookSetting Deployment = new(nameof(Deployment), "posthog-integration", false);
-        public static readonly RunbookSetting Container = new(nameof(Container), null, false);
-        public static readonly RunbookSetting Selector = new(nameof(Selector), "app=posthog-integration", false);
-        public static readonly RunbookSetting SecretName = new(nameof(SecretName), "posthog-secrets", false);
-        public static readonly RunbookSetting SecretKey = new(nameof(SecretKey), "api-key", false);
-        public static readonly RunbookSetting TimeoutSec = new(nameof(TimeoutSec), "10", false);
-        public static readonly RunbookSetting ErrorMetric = new(nameof(ErrorMetric), "posthog_errors_total", false);
-        public static readonly RunbookSetting RequestMetric = new(nameof(RequestMetric), "posthog_requests_total", false);
-        public static readonly RunbookSetting NoiseFloor = new(nameof(NoiseFloor), "0.01", false);
-        public static readonly RunbookSetting DegradedRatio = new(nameof(DegradedRatio), "0.05", false);
-        public static readonly RunbookSetting OutageRatio = new(nameof(OutageRatio), "0.50", false);
+        public static readonly RunbookSetting PostHogHost = new(nameof(PostHogHost), SettingKind.Host, null, false, "POSTHOG_RUNBOOK_POSTHOG_HOST", "POSTHOG_HOST");
+        public static readonly RunbookSetting Region = new(nameof(Region), SettingKind.Region, null, false);
+        public static readonly RunbookSetting ProjectApiKey = new(nameof(ProjectApiKey), SettingKind.Secret, null, true, "POSTHOG_RUNBOOK_PROJECT_API_KEY", "POSTHOG_PROJECT_API_KEY");
+        public static readonly RunbookSetting PersonalApiKey = new(nameof(PersonalApiKey), SettingKind.Secret, null, true, "POSTHOG_RUNBOOK_PERSONAL_API_KEY", "POSTHOG_PERSONAL_API_KEY");
+        public static readonly RunbookSetting StatusPageUrl = new(nameof(StatusPageUrl), SettingKind.Url, "https://www.posthogstatus.com", false);
+        public static readonly RunbookSetting HealthUrl = new(nameof(HealthUrl), SettingKind.Url, null, false);
+        public static readonly RunbookSetting PrometheusUrl = new(nameof(PrometheusUrl), SettingKind.Url, "http://localhost:9090", false);
+        public static readonly RunbookSetting KubeConfig = new(nameof(KubeConfig), SettingKind.PathList, null, false, "POSTHOG_RUNBOOK_KUBECONFIG", "KUBECONFIG");
+        public static readonly RunbookSetting Context = new(nameof(Context), SettingKind.Text, null, false);
+        public static readonly RunbookSetting Namespace = new(nameof(Namespace), SettingKind.KubernetesNamespace, null, false);
+        public static readonly RunbookSetting Deployment = new(nameof(Deployment), SettingKind.KubernetesName, "posthog-integration", false);
+        public static readonly RunbookSetting Container = new(nameof(Container), SettingKind.KubernetesName, null, false);
+        public static readonly RunbookSetting Selector = new(nameof(Selector), SettingKind.Text, "app=posthog-integration", false);
+        public static readonly RunbookSetting SecretName = new(nameof(SecretName), SettingKind.KubernetesName, "posthog-secrets", false);
+        public static readonly RunbookSetting SecretKey = new(nameof(SecretKey), SettingKind.SecretDataKey, "api-key", false);
+        public static readonly RunbookSetting TimeoutSec = new(nameof(TimeoutSec), SettingKind.Seconds, "10", false);
+        public static readonly RunbookSetting ErrorMetric = new(nameof(ErrorMetric), SettingKind.MetricName, "posthog_errors_total", false);
+        public static readonly RunbookSetting RequestMetric = new(nameof(RequestMetric), SettingKind.MetricName, "posthog_requests_total", false);
+        public static readonly RunbookSetting NoiseFloor = new(nameof(NoiseFloor), SettingKind.Ratio, "0.01", false);
+        public static readonly RunbookSetting DegradedRatio = new(nameof(DegradedRatio), SettingKind.Ratio, "0.05", false);
+        public static readonly RunbookSetting OutageRatio = new(nameof(OutageRatio), SettingKind.Ratio, "0.50", false);
 
         /// <summary>The incident journal's folder; unset means PostHogRunbook/incidents in the user's data folder.</summary>
-        public static readonly RunbookSetting JournalPath = new(nameof(JournalPath), null, false, "POSTHOG_RUNBOOK_JOURNAL");
+        public static readonly RunbookSetting JournalPath = new(nameof(JournalPath), SettingKind.Text, null, false, "POSTHOG_RUNBOOK_JOURNAL");
 
         public static readonly IReadOnlyList<RunbookSetting> All = new[]
         {

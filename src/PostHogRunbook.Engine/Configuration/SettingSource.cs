@@ -7,6 +7,10 @@ namespace PostHogRunbook.Engine.Configuration
         Session,
         ConfigFile,
         Environment,
+
+        /// <summary>Read from the kubeconfig (its current-context, that context's namespace): only Context and Namespace.</summary>
+        KubeConfig,
+
         Default,
         Unset,
     }

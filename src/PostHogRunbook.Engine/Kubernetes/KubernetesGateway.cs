@@ -41,13 +41,14 @@ namespace PostHogRunbook.Engine.Kubernetes
         /// <summary>Connects to a context of a kubeconfig; the namespace is the given one, else the context's, else default.</summary>
         internal static KubernetesGateway Open(string kubeConfigPath, string? context, string? @namespace)
         {
-            var facts = KubeConfigReader.Describe(kubeConfigPath, context);
+            // One file or a KUBECONFIG list, merged and checked as kubectl reads it; only the chosen context goes on.
+            var (facts, kubeConfig) = KubeConfigReader.Open(kubeConfigPath, context);
             KubernetesClientConfiguration configuration;
             try
             {
-                configuration = KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeConfigPath, facts.Context);
+                configuration = KubernetesClientConfiguration.BuildConfigFromConfigObject(kubeConfig, facts.Context);
             }
-            catch (Exception ex) when (ex is k8s.Exceptions.KubeConfigException or IOException or ArgumentException or System.Security.Cryptography.CryptographicException)
+            catch (Exception ex) when (ex is k8s.Exceptions.KubeConfigException or IOException or ArgumentException or FormatException or System.Security.Cryptography.CryptographicException)
             {
                 throw new RunbookException("KubeConfigInvalid", RunbookErrorKind.InvalidArgument, $"The kubeconfig '{kubeConfigPath}' context '{facts.Context}' cannot be used: {ex.Message}", kubeConfigPath);
             }

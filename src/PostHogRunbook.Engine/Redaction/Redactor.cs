@@ -9,7 +9,8 @@ namespace PostHogRunbook.Engine.Redaction
     /// <summary>
     /// The one redactor: every byte the module shows, logs, journals or exports passes through it. It removes
     /// PostHog keys (phc_, phx_), bearer tokens, Authorization headers, key=value credentials, kubeconfig
-    /// credentials, and any secret value it has been told about, and counts what it removed by kind.
+    /// credentials, credentials in URLs (user:password@, ?token=, ?api_key=), and any secret value it has been
+    /// told about, and counts what it removed by kind.
     /// </summary>
     public sealed class Redactor
     {
@@ -25,6 +26,9 @@ namespace PostHogRunbook.Engine.Redaction
             ("PostHogProjectKey", new Regex(@"\bphc_[A-Za-z0-9_-]{6,}", RegexOptions.Compiled, RegexTimeout), _ => "phc_" + Mask),
             ("PostHogPersonalKey", new Regex(@"\bphx_[A-Za-z0-9_-]{6,}", RegexOptions.Compiled, RegexTimeout), _ => "phx_" + Mask),
             ("KubeconfigCredential", new Regex(@"(?im)^(\s*(?:token|client-key-data|client-certificate-data|password|id-token|refresh-token)\s*:\s*).+$", RegexOptions.Compiled, RegexTimeout), KeepFirstGroup),
+            // Credentials in URLs: http://user:pass@host (the whole user info), ?token=..., &api_key=... .
+            ("UrlCredentials", new Regex(@"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@?#""'<>]+@", RegexOptions.Compiled, RegexTimeout), match => match.Groups[1].Value + Mask + "@"),
+            ("UrlQueryCredential", new Regex(@"(?i)([?&;](?:[a-z0-9_.-]*?(?:token|key|secret|password|passwd|pwd|signature|sig|auth|credentials?))=)[^&#\s""'<>]+", RegexOptions.Compiled, RegexTimeout), KeepFirstGroup),
             ("CredentialParameter", new Regex(@"(?i)\b((?:api[_-]?key|apikey|token|secret|password|access[_-]?token)\s*[=:]\s*""?)[^\s""&,;}]{4,}", RegexOptions.Compiled, RegexTimeout), KeepFirstGroup),
         };
 
@@ -110,8 +114,7 @@ namespace PostHogRunbook.Engine.Redaction
         // A value that a previous rule already replaced by the mask must not be counted twice.
         static bool IsAlreadyMasked(Match match)
         {
-            var value = match.Value;
-            return value.EndsWith(Mask, StringComparison.Ordinal) || value.EndsWith(Mask + "\"", StringComparison.Ordinal);
+            return match.Value.Contains(Mask, StringComparison.Ordinal);
         }
 
         void Count(string kind, int occurrences)

@@ -22,21 +22,25 @@ namespace PostHogRunbook.Engine.Status
         readonly IRunbookHttp http;
         readonly TimeProvider time;
 
+        readonly Redaction.Redactor redactor;
+
         public StatusPageClient(Services.RunbookServices services)
-            : this(services.Http, services.Time)
+            : this(services.Http, services.Time, services.Redactor)
         {
         }
 
-        internal StatusPageClient(IRunbookHttp http, TimeProvider time)
+        internal StatusPageClient(IRunbookHttp http, TimeProvider time, Redaction.Redactor redactor)
         {
             this.http = http;
             this.time = time;
+            this.redactor = redactor;
         }
 
         public async Task<PostHogStatus> GetStatusAsync(Uri statusPageUrl, PostHogRegion region, TimeSpan timeout, CancellationToken cancellationToken)
         {
             var (fetched, document) = await FetchDocumentAsync(statusPageUrl, timeout, cancellationToken).ConfigureAwait(false);
-            return Filter(document, region, fetched.RequestUri.ToString(), time.GetUtcNow());
+            // The URL as it is shown: without credentials it may carry (user:password@, ?token=).
+            return Filter(document, region, redactor.Redact(fetched.RequestUri.ToString()), time.GetUtcNow());
         }
 
         /// <summary>Reads and parses the page; every failure is a <see cref="RunbookException"/> with a StatusPage* id.</summary>

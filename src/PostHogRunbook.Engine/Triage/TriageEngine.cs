@@ -155,5 +155,8 @@ namespace PostHogRunbook.Engine.Triage
             // URLs may carry credentials (user:pass@, ?token=): the target is shown, journaled and exported.
             string? RedactOrNull(string? text) => text == null ? null : redactor.Redact(text);
         }
+
+        /// <summary>A URL as reports show it: without the credentials it may carry (user:password@, ?token=).</summary>
+        static string? Shown(TriageContext context, string? url) => url == null ? null : context.Redactor.Redact(url);
     }
 }

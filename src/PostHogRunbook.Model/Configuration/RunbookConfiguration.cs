@@ -10,7 +10,7 @@ namespace PostHogRunbook.Model
     {
         public RunbookConfiguration(
             string? postHogHost,
-            PostHogRegion region,
+            PostHogRegion? region,
             bool hasProjectApiKey,
             bool hasPersonalApiKey,
             string? statusPageUrl,
@@ -23,10 +23,16 @@ namespace PostHogRunbook.Model
             string? selector,
             string? secretName,
             string? secretKey,
-            int timeoutSec,
+            int? timeoutSec,
+            string? errorMetric,
+            string? requestMetric,
+            double? noiseFloor,
+            double? degradedRatio,
+            double? outageRatio,
             string? kubeServer,
             string? configPath,
             IReadOnlyDictionary<string, string> sources,
+            IReadOnlyList<string> warnings,
             string? journalPath = null)
         {
             PostHogHost = postHogHost;
@@ -44,16 +50,22 @@ namespace PostHogRunbook.Model
             SecretName = secretName;
             SecretKey = secretKey;
             TimeoutSec = timeoutSec;
+            ErrorMetric = errorMetric;
+            RequestMetric = requestMetric;
+            NoiseFloor = noiseFloor;
+            DegradedRatio = degradedRatio;
+            OutageRatio = outageRatio;
             KubeServer = kubeServer;
             ConfigPath = configPath;
             Sources = sources;
+            Warnings = warnings;
             JournalPath = journalPath;
         }
 
         public string? PostHogHost { get; }
 
-        /// <summary>The region in force: -Region, else the PostHog host's, else All.</summary>
-        public PostHogRegion Region { get; }
+        /// <summary>The region in force: -Region, else the PostHog host's, else All; null when the setting is invalid (see Warnings).</summary>
+        public PostHogRegion? Region { get; }
 
         public bool HasProjectApiKey { get; }
 
@@ -81,7 +93,23 @@ namespace PostHogRunbook.Model
 
         public string? SecretKey { get; }
 
-        public int TimeoutSec { get; }
+        /// <summary>Seconds each check may take; null when the setting is invalid (see Warnings).</summary>
+        public int? TimeoutSec { get; }
+
+        /// <summary>The Prometheus counter of the integration's PostHog errors.</summary>
+        public string? ErrorMetric { get; }
+
+        /// <summary>The Prometheus counter of all its PostHog requests (for the error ratio).</summary>
+        public string? RequestMetric { get; }
+
+        /// <summary>Below this error ratio, errors are noise.</summary>
+        public double? NoiseFloor { get; }
+
+        /// <summary>At or above this error ratio: P2.</summary>
+        public double? DegradedRatio { get; }
+
+        /// <summary>At or above this error ratio: P1.</summary>
+        public double? OutageRatio { get; }
 
         /// <summary>The API server of the context in force, read from the kubeconfig; null without one.</summary>
         public string? KubeServer { get; }
@@ -92,7 +120,13 @@ namespace PostHogRunbook.Model
         /// <summary>The incident journal's folder in force: JournalPath, else PostHogRunbook/incidents in the user's data folder.</summary>
         public string? JournalPath { get; }
 
-        /// <summary>Setting name to where its value came from: Parameter, Session, ConfigFile, Environment, Default, Unset.</summary>
+        /// <summary>
+        /// Setting name to where its value came from: Parameter, Session, ConfigFile, Environment, KubeConfig (the
+        /// context, namespace and server read from the kubeconfig), Default, Unset.
+        /// </summary>
         public IReadOnlyDictionary<string, string> Sources { get; }
+
+        /// <summary>What is wrong with the profile (an invalid value, an unreadable kubeconfig, an ignored key), each starting with its error id.</summary>
+        public IReadOnlyList<string> Warnings { get; }
     }
 }

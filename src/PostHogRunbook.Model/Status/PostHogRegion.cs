@@ -1,6 +1,10 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace PostHogRunbook.Model
 {
     /// <summary>The PostHog Cloud region an integration talks to. All means no filter.</summary>
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum PostHogRegion
     {
         All,
@@ -9,6 +13,7 @@ namespace PostHogRunbook.Model
     }
 
     /// <summary>Which generation of PostHog's status page answered.</summary>
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum StatusPageProvider
     {
         /// <summary>incident.io's widget API, <c>/api/v1/summary</c> (www.posthogstatus.com).</summary>
@@ -22,6 +27,7 @@ namespace PostHogRunbook.Model
     /// One scale for both providers, worst last. The provider's own word is always kept beside it
     /// (RawStatus / RawImpact), so an unknown value is never lost, only mapped to Unknown.
     /// </summary>
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum ServiceState
     {
         Operational,

@@ -58,6 +58,8 @@ namespace PostHogRunbook.Model
         public string StatusPageUrl { get; }
 
         public DateTimeOffset RetrievedAt { get; }
+
+        public override string ToString() => Summary;
     }
 
     /// <summary>One component of PostHog's status page ("Event ingestion" in "US Cloud").</summary>

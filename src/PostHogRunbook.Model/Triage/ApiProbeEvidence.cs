@@ -46,5 +46,8 @@ namespace PostHogRunbook.Model
 
         /// <summary>The private API's answer to the personal key; null when no personal key is set.</summary>
         public ApiProbeOutcome? PersonalApiOutcome { get; }
+
+        public override string ToString()
+            => $"{Outcome}{(HttpStatus is { } status ? $" (HTTP {status})" : string.Empty)} from {Host} in {LatencyMs:0} ms, key {KeyHint ?? "(none)"} ({KeySource})";
     }
 }

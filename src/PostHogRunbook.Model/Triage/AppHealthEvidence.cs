@@ -25,5 +25,7 @@ namespace PostHogRunbook.Model
         public string? PostHogService { get; }
 
         public IReadOnlyDictionary<string, string> Services { get; }
+
+        public override string ToString() => $"{Url} HTTP {HttpStatus}: status {Status ?? "(none)"}, posthog {PostHogService ?? "(none)"}";
     }
 }

@@ -38,5 +38,16 @@ namespace PostHogRunbook.Model
 
         /// <summary>Pods whose logs could not be read, and why.</summary>
         public IReadOnlyList<string> PodErrors { get; }
+
+        public override string ToString()
+        {
+            var total = 0;
+            foreach (var count in CountsByStatus.Values)
+            {
+                total += count;
+            }
+
+            return $"{total} PostHog error lines in {PodsRead} pods over {SinceSeconds} s ({LinesRead} lines read)";
+        }
     }
 }

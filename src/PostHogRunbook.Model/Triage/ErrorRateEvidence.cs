@@ -53,5 +53,10 @@ namespace PostHogRunbook.Model
         public string? DominantStatus { get; }
 
         public IReadOnlyList<string> Queries { get; }
+
+        public override string ToString()
+            => string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"{ErrorsPerSecond:0.###} errors/s over {Window}{(ErrorRatio is { } ratio ? $" ({ratio:P1} of requests)" : string.Empty)}, {ErrorsPerSecondNow:0.###}/s now{(DominantStatus != null ? $", mostly {DominantStatus}" : string.Empty)}");
     }
 }

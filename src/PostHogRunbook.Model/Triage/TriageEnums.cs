@@ -1,6 +1,10 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace PostHogRunbook.Model
 {
     /// <summary>Where the runbook's decision tree ended.</summary>
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum TriageCategory
     {
         Healthy,
@@ -15,6 +19,7 @@ namespace PostHogRunbook.Model
     }
 
     /// <summary>The runbook's severities; None when there is nothing to respond to.</summary>
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum IncidentSeverity
     {
         None,
@@ -25,6 +30,7 @@ namespace PostHogRunbook.Model
     }
 
     /// <summary>What the runbook does next for a category.</summary>
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum RemediationAction
     {
         None,
@@ -37,6 +43,7 @@ namespace PostHogRunbook.Model
     }
 
     /// <summary>The six triage checks.</summary>
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum TriageCheckName
     {
         StatusPage,
@@ -50,6 +57,7 @@ namespace PostHogRunbook.Model
     /// <summary>
     /// A check's outcome. Unavailable: its dependency failed (the reason is kept). Skipped: not configured.
     /// </summary>
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum CheckStatus
     {
         Pass,
@@ -60,6 +68,7 @@ namespace PostHogRunbook.Model
     }
 
     /// <summary>What the live PostHog probe found.</summary>
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum ApiProbeOutcome
     {
         Ok,
@@ -74,6 +83,7 @@ namespace PostHogRunbook.Model
     }
 
     /// <summary>Where the probe's project key came from.</summary>
+    [JsonConverter(typeof(StringEnumConverter))]
     public enum ApiKeySource
     {
         None,

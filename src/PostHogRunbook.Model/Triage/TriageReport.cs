@@ -25,10 +25,10 @@ namespace PostHogRunbook.Model
             RecommendedAction = recommendedAction;
             Summary = summary;
             DecisionSteps = decisionSteps;
-            DecisionPath = decisionSteps.Select(step => step.Text).ToList();
+            DecisionPath = ReadableList.From(decisionSteps.Select(step => step.Text).ToList(), " ");
             DominantError = dominantError;
             ErrorRatio = errorRatio;
-            Checks = checks;
+            Checks = ReadableList.From(checks);
             Target = target;
             StartedAt = startedAt;
             Duration = duration;

@@ -47,6 +47,8 @@ namespace PostHogRunbook.Model
 
         /// <summary>The runbook's switches in the first container's env (POSTHOG_FALLBACK, RATE_LIMIT_MODE, POSTHOG_HOST).</summary>
         public IReadOnlyDictionary<string, string> Environment { get; }
+
+        public override string ToString() => $"{Namespace}/{Deployment}: {AvailableReplicas}/{DesiredReplicas} available, {Pods.Count} pods, {WarningEvents.Count} warning events";
     }
 
     /// <summary>One pod of the integration.</summary>
@@ -74,5 +76,7 @@ namespace PostHogRunbook.Model
         public string? Reason { get; }
 
         public DateTimeOffset? StartedAt { get; }
+
+        public override string ToString() => $"{Name} {Phase}{(Ready ? " ready" : " not ready")}, {Restarts} restarts{(Reason != null ? ", " + Reason : string.Empty)}";
     }
 }

@@ -10,6 +10,7 @@ namespace PostHogRunbook.Commands
     [OutputType(typeof(RunbookConfiguration))]
     public sealed class GetPostHogRunbookConfigCommand : RunbookCmdlet
     {
+        /// <summary>A JSON config file, as the shell resolves the path (relative to $PWD, ~).</summary>
         [Parameter(Position = 0)]
         [ValidateNotNullOrEmpty]
         public string? ConfigPath { get; set; }
@@ -22,11 +23,26 @@ namespace PostHogRunbook.Commands
         /// <summary>Resolve against this kube context instead of the configured one.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(KubeContextCompleter))]
         public string? Context { get; set; }
 
+        /// <summary>
+        /// Always shows the profile: this is the tool that diagnoses a broken one. Each problem (an invalid
+        /// value, an unreadable config file or kubeconfig, a context it lacks) is a warning naming its id.
+        /// </summary>
         protected override void ProcessRecord()
         {
-            Guard(() => WriteObject(ConfigurationReport.Build(ResolveProfile(ConfigPath), path => IncidentJournalAccess.ResolveUserPath(this, path))));
+            Guard(() =>
+            {
+                // Always the profile, even a broken one: its problems are warnings, so the tool to diagnose it works.
+                var report = ConfigurationReport.Build(ResolveProfile(ConfigPath, validate: false), ShownRedactor, path => IncidentJournalAccess.ResolveUserPath(this, path));
+                foreach (var warning in report.Warnings)
+                {
+                    WriteWarning(warning);
+                }
+
+                WriteObject(report);
+            });
         }
     }
 }

@@ -37,13 +37,25 @@ namespace PostHogRunbook.Commands
         {
             Guard(() =>
             {
+                // A bad setting or config file fails the whole command; a status page that cannot be read is
+                // this input's failure (WriteError), so -ErrorAction decides and the next piped input still runs.
                 var profile = ResolveProfile(ConfigPath);
                 var url = profile.GetUri(RunbookSetting.StatusPageUrl)!;
                 var region = profile.GetRegion();
                 var timeout = TimeSpan.FromSeconds(profile.GetInt(RunbookSetting.TimeoutSec, 10));
                 WriteVerbose($"Reading {url} for {region} (timeout {timeout.TotalSeconds:0} s).");
-                var client = new StatusPageClient(Services);
-                var status = Await(token => client.GetStatusAsync(url, region, timeout, token));
+                PostHogStatus status;
+                try
+                {
+                    var client = new StatusPageClient(Services);
+                    status = Await(token => client.GetStatusAsync(url, region, timeout, token));
+                }
+                catch (RunbookException ex) when (ex.ErrorId.StartsWith("StatusPage", StringComparison.Ordinal))
+                {
+                    WriteError(ErrorRecords.From(ex));
+                    return;
+                }
+
                 WriteVerbose($"{status.Provider} answered: {status.Summary}");
                 WriteObject(status);
             });

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Security;
 using PostHogRunbook.Engine.Configuration;
@@ -48,6 +50,7 @@ namespace PostHogRunbook.Commands
 
         [Parameter(ParameterSetName = SetValues)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(KubeContextCompleter))]
         public string? Context { get; set; }
 
         [Parameter(ParameterSetName = SetValues)]
@@ -99,15 +102,12 @@ namespace PostHogRunbook.Commands
                 }
                 else
                 {
-                    foreach (var entry in BoundProfileParameters())
+                    // All or nothing: every value is checked (the rules every source obeys, paths as the shell
+                    // means them) and the kube context looked up before anything is stored.
+                    var values = Checked();
+                    foreach (var (setting, value) in values)
                     {
-                        if (RunbookSetting.Find(entry.Key) is not { } setting)
-                        {
-                            continue;
-                        }
-
-                        var value = setting == RunbookSetting.JournalPath && entry.Value != null ? IncidentJournalAccess.ResolveUserPath(this, entry.Value) : entry.Value;
-                        var shown = setting.IsSecret ? "(a key, not shown)" : value;
+                        var shown = setting.IsSecret ? "(a key, not shown)" : ShownRedactor.Redact(value);
                         if (ShouldProcess($"runbook profile (session): {setting.Name}", $"Set to {shown}"))
                         {
                             SessionSettings.Set(setting.Name, value);
@@ -117,9 +117,64 @@ namespace PostHogRunbook.Commands
 
                 if (PassThru.IsPresent)
                 {
-                    WriteObject(ConfigurationReport.Build(ResolveProfile(null, parameters: new System.Collections.Generic.Dictionary<string, string?>()), path => IncidentJournalAccess.ResolveUserPath(this, path)));
+                    var report = ConfigurationReport.Build(ResolveProfile(null, parameters: new Dictionary<string, string?>(), validate: false), ShownRedactor, path => IncidentJournalAccess.ResolveUserPath(this, path));
+                    foreach (var warning in report.Warnings)
+                    {
+                        WriteWarning(warning);
+                    }
+
+                    WriteObject(report);
                 }
             });
+        }
+
+        /// <summary>The values to store, in their normal form; InvalidSetting, or the kubeconfig's own error, for the first that cannot be.</summary>
+        List<(RunbookSetting Setting, string Value)> Checked()
+        {
+            var environment = ShellEnvironment;
+            var values = new List<(RunbookSetting Setting, string Value)>();
+            foreach (var entry in BoundProfileParameters())
+            {
+                if (RunbookSetting.Find(entry.Key) is { } setting && entry.Value != null)
+                {
+                    var given = setting == RunbookSetting.JournalPath ? IncidentJournalAccess.ResolveUserPath(this, entry.Value) : entry.Value;
+                    values.Add((setting, SettingValidation.Normalize(setting, given, SettingOrigin.Parameter(setting.Name), environment)));
+                }
+            }
+
+            if (values.Exists(v => v.Setting == RunbookSetting.Context || v.Setting == RunbookSetting.KubeConfig))
+            {
+                CheckKubeContext(values, environment);
+            }
+
+            return values;
+        }
+
+        /// <summary>
+        /// The profile as it would be once stored must name a context its kubeconfig has (kubectl config
+        /// use-context refuses one too); a new kubeconfig must at least be readable.
+        /// </summary>
+        static void CheckKubeContext(List<(RunbookSetting Setting, string Value)> values, RunbookEnvironment environment)
+        {
+            var prospective = RunbookProfile.Resolve(values.ToDictionary(v => v.Setting.Name, v => (string?)v.Value, StringComparer.OrdinalIgnoreCase), null, environment, SessionSettings.Snapshot());
+            var kubeConfig = prospective.Get(RunbookSetting.KubeConfig);
+            var context = prospective.Get(RunbookSetting.Context);
+            if (kubeConfig == null)
+            {
+                throw new RunbookException(
+                    "KubeConfigNotFound",
+                    RunbookErrorKind.ObjectNotFound,
+                    $"No kubeconfig has the context '{context}': none is configured and ~/.kube/config does not exist. Pass -KubeConfig as well, or set KUBECONFIG.",
+                    context);
+            }
+
+            if (context == null)
+            {
+                Engine.Kubernetes.KubeConfigReader.Contexts(kubeConfig);
+                return;
+            }
+
+            Engine.Kubernetes.KubeConfigReader.Describe(kubeConfig, context);
         }
     }
 }

@@ -45,7 +45,26 @@ function Get-ParameterFacts($Parameter, $SetName) {
     }
 }
 
-function Write-Parameter($Parameter, $Facts, [string] $Description) {
+# The type as help shows it: <String>, <SecureString>, <String[]>, like the help of pwsh's own cmdlets.
+function Get-ShortTypeName([type] $Type) {
+    if ($Type.IsArray) { return (Get-ShortTypeName $Type.GetElementType()) + '[]' }
+    $nullable = [Nullable]::GetUnderlyingType($Type)
+    if ($nullable) { return Get-ShortTypeName $nullable }
+    $Type.Name
+}
+
+# The values a parameter accepts when they are few and named: an enum's names or a ValidateSet.
+function Get-AllowedValues($Parameter) {
+    $set = @($Parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateSetAttribute] })
+    if ($set) { return @($set[0].ValidValues) }
+    $type = $Parameter.ParameterType
+    if ($type.IsArray) { $type = $type.GetElementType() }
+    if ($type.IsEnum) { return [enum]::GetNames($type) }
+    @()
+}
+
+function Write-Parameter($Parameter, $Facts, [string] $Description, [switch] $InSyntax) {
+    $isSwitch = $Parameter.ParameterType -eq [System.Management.Automation.SwitchParameter]
     $writer.WriteStartElement('command', 'parameter', $command)
     $writer.WriteAttributeString('required', $Facts.Required.ToString().ToLowerInvariant())
     $writer.WriteAttributeString('globbing', 'false')
@@ -53,15 +72,38 @@ function Write-Parameter($Parameter, $Facts, [string] $Description) {
     $writer.WriteAttributeString('position', $Facts.Position)
     $writer.WriteElementString('maml', 'name', $maml, $Parameter.Name)
     Write-Paragraphs @($Description)
-    $typeName = if ($Parameter.ParameterType -eq [System.Management.Automation.SwitchParameter]) { 'SwitchParameter' } else { $Parameter.ParameterType.FullName }
-    $writer.WriteStartElement('command', 'parameterValue', $command)
-    $writer.WriteAttributeString('required', ($Parameter.ParameterType -ne [System.Management.Automation.SwitchParameter]).ToString().ToLowerInvariant())
-    $writer.WriteString($typeName)
-    $writer.WriteEndElement()
+    $typeName = if ($isSwitch) { 'SwitchParameter' } else { Get-ShortTypeName $Parameter.ParameterType }
+    $allowed = @(Get-AllowedValues $Parameter)
+    if ($InSyntax -and $allowed) {
+        # Shown as -Region {All | US | EU}.
+        $writer.WriteStartElement('command', 'parameterValueGroup', $command)
+        foreach ($value in $allowed) {
+            $writer.WriteStartElement('command', 'parameterValue', $command)
+            $writer.WriteAttributeString('required', 'false')
+            $writer.WriteAttributeString('variableLength', 'false')
+            $writer.WriteString($value)
+            $writer.WriteEndElement()
+        }
+        $writer.WriteEndElement()
+    }
+    elseif (-not ($InSyntax -and $isSwitch)) {
+        # A switch takes no value: the syntax shows [-PassThru], not [-PassThru <SwitchParameter>].
+        $writer.WriteStartElement('command', 'parameterValue', $command)
+        $writer.WriteAttributeString('required', (-not $isSwitch).ToString().ToLowerInvariant())
+        $writer.WriteAttributeString('variableLength', $Parameter.ParameterType.IsArray.ToString().ToLowerInvariant())
+        $writer.WriteString($typeName)
+        $writer.WriteEndElement()
+    }
     $writer.WriteStartElement('dev', 'type', $dev)
-    $writer.WriteElementString('maml', 'name', $maml, $typeName)
+    $writer.WriteElementString('maml', 'name', $maml, $(if ($isSwitch) { 'System.Management.Automation.SwitchParameter' } else { $Parameter.ParameterType.FullName }))
     $writer.WriteEndElement()
     $writer.WriteEndElement()
+}
+
+# -WhatIf and -Confirm are common parameters, but the help of a cmdlet that supports them shows and explains them.
+$shouldProcessHelp = @{
+    WhatIf  = 'Shows what the command would change, and changes nothing.'
+    Confirm = 'Asks for confirmation before each change.'
 }
 
 $writer.WriteStartDocument()
@@ -76,6 +118,7 @@ foreach ($cmdlet in (Get-Command -Module $module.Name -CommandType Cmdlet | Sort
     if (-not (Test-Path $helpFile)) { throw "Help: $($cmdlet.Name) has no $helpFile." }
     $help = Import-PowerShellDataFile $helpFile
     $own = @($cmdlet.Parameters.Values | Where-Object { $_.Name -notin $common })
+    $shouldProcess = @($cmdlet.Parameters.Values | Where-Object { $_.Name -in 'WhatIf', 'Confirm' })
     foreach ($parameter in $own) {
         if (-not $help.Parameters.ContainsKey($parameter.Name)) { throw "Help: $($cmdlet.Name) -$($parameter.Name) has no description in $helpFile." }
     }
@@ -95,7 +138,10 @@ foreach ($cmdlet in (Get-Command -Module $module.Name -CommandType Cmdlet | Sort
         $writer.WriteElementString('maml', 'name', $maml, $cmdlet.Name)
         foreach ($parameter in @($set.Parameters | Where-Object { $_.Name -notin $common })) {
             $full = $cmdlet.Parameters[$parameter.Name]
-            Write-Parameter $full (Get-ParameterFacts $full $set.Name) $help.Parameters[$parameter.Name]
+            Write-Parameter $full (Get-ParameterFacts $full $set.Name) $help.Parameters[$parameter.Name] -InSyntax
+        }
+        foreach ($parameter in $shouldProcess) {
+            Write-Parameter $parameter (Get-ParameterFacts $parameter $set.Name) $shouldProcessHelp[$parameter.Name] -InSyntax
         }
         $writer.WriteEndElement()
     }
@@ -104,6 +150,9 @@ foreach ($cmdlet in (Get-Command -Module $module.Name -CommandType Cmdlet | Sort
     $writer.WriteStartElement('command', 'parameters', $command)
     foreach ($parameter in ($own | Sort-Object Name)) {
         Write-Parameter $parameter (Get-ParameterFacts $parameter $cmdlet.DefaultParameterSet) $help.Parameters[$parameter.Name]
+    }
+    foreach ($parameter in $shouldProcess) {
+        Write-Parameter $parameter (Get-ParameterFacts $parameter $cmdlet.DefaultParameterSet) $shouldProcessHelp[$parameter.Name]
     }
     $writer.WriteEndElement()
 

@@ -5,9 +5,9 @@
         'The kubeconfig in force is read (through KubernetesClient) to show the context, its namespace and its API server. API keys are never shown: HasProjectApiKey and HasPersonalApiKey only say whether one is set.'
     )
     Parameters  = @{
-        ConfigPath = 'A JSON config file to read instead of $env:POSTHOG_RUNBOOK_CONFIG or the user''s config folder. A file that holds a key is refused (ConfigFileHoldsSecret).'
-        KubeConfig = 'The kubeconfig to describe instead of the configured one ($env:KUBECONFIG, then ~/.kube/config).'
-        Context    = 'The kube context to describe instead of the configured one or the kubeconfig''s current-context.'
+        ConfigPath = 'A JSON config file to read instead of $env:POSTHOG_RUNBOOK_CONFIG or the user''s config folder. A file that holds a key is refused (ConfigFileHoldsSecret). The path means what it means in your shell: relative to the current location, ~ for your home, drive paths such as TestDrive:/x.'
+        KubeConfig = 'The kubeconfig to describe instead of the configured one ($env:KUBECONFIG, a list merged as kubectl merges it, then ~/.kube/config). The path means what it means in your shell: relative to the current location, ~ for your home, drive paths such as TestDrive:/x.'
+        Context    = 'The kube context to describe instead of the configured one or the kubeconfig''s current-context. Tab completes the kubeconfig''s contexts.'
     }
     Outputs     = @{ 'PostHogRunbook.Model.RunbookConfiguration' = 'Every setting in force, the region, whether keys are set, the kube context, namespace and server, and Sources.' }
     Examples    = @(

@@ -12,8 +12,8 @@
         ProjectApiKey  = 'The project key (phc_...) to probe /flags with when the deployment''s secret cannot be read, as a SecureString.'
         PersonalApiKey = 'A personal key (phx_...) to probe the private API (/api/users/@me/) with, as a SecureString.'
         PrometheusUrl  = 'The Prometheus server that scrapes the integration (default http://localhost:9090).'
-        KubeConfig     = 'The kubeconfig (default $env:KUBECONFIG, then ~/.kube/config). Without one the Workload and ErrorLogs checks are Skipped.'
-        Context        = 'One or more kube contexts (default the kubeconfig''s current-context). Several are triaged concurrently, one report each.'
+        KubeConfig     = 'The kubeconfig (default $env:KUBECONFIG, then ~/.kube/config). Without one the Workload and ErrorLogs checks are Skipped. A KUBECONFIG list is merged as kubectl merges it. The path means what it means in your shell: relative to the current location, ~ for your home, drive paths such as TestDrive:/x.'
+        Context        = 'One or more kube contexts (default the kubeconfig''s current-context). Several are triaged concurrently, one report each. Tab completes the kubeconfig''s contexts, leaving out those already typed.'
         Namespace      = 'The integration''s namespace (default the context''s namespace).'
         Deployment     = 'The integration''s deployment (default posthog-integration).'
         Selector       = 'The label selector of the integration''s pods (default app=posthog-integration). Only these pods are read.'
@@ -21,10 +21,10 @@
         SecretKey      = 'The key inside that secret (default api-key).'
         Region         = 'US, EU or All: the status page region, instead of the one implied by the PostHog host.'
         TimeoutSec     = 'Each check''s time limit in seconds (default 10). A dependency that never answers costs this, never a hang.'
-        ConfigPath     = 'A JSON runbook profile to read settings from (see about_PostHogRunbook).'
+        ConfigPath     = 'A JSON runbook profile to read settings from (see about_PostHogRunbook). The path means what it means in your shell: relative to the current location, ~ for your home, drive paths such as TestDrive:/x.'
         Check          = 'Run only these checks (StatusPage, PostHogApi, AppHealth, ErrorRate, Workload, ErrorLogs); the others are reported Skipped. The verdict is then made on what ran.'
         Quiet          = 'For scheduled scripts: output nothing for a Healthy verdict.'
-        FailOnSeverity = 'For scheduled scripts: after the reports, throw TriageSeverityReached when any report is at or above this severity (P1, P2, P3 or P4), so the job fails.'
+        FailOnSeverity = 'For scheduled scripts: after the reports, throw TriageSeverityReached when any report is at or above this severity (P1, P2, P3 or P4, in any case), so the job fails.'
     }
     Outputs     = @{ 'PostHogRunbook.Model.TriageReport' = 'Category, Severity, RecommendedAction, Summary, DecisionPath, DominantError, ErrorRatio, the Checks with their evidence, the Target, StartedAt and Duration.' }
     Examples    = @(

@@ -3,6 +3,7 @@
     Description = @(
         'Session values win over the config file, the environment and the defaults, and lose only to a cmdlet''s own parameters. They last until the process ends or Set-PostHogRunbookConfig -Clear.'
         'Keys are taken as SecureString and kept in this process only: never written to a file, never printed. -WhatIf shows what would be set.'
+        'Every value is checked before any is stored, by the rules every source obeys (TimeoutSec 1-600, Kubernetes names, http(s) URLs): a bad one is InvalidSetting and the session is left as it was.'
     )
     Parameters  = @{
         PostHogHost    = 'The PostHog host the integration talks to (https://us.i.posthog.com, https://eu.i.posthog.com, or self-hosted). Its us./eu. prefix sets the region.'
@@ -12,8 +13,8 @@
         StatusPageUrl  = 'PostHog''s status site or a status document (default https://www.posthogstatus.com).'
         HealthUrl      = 'Our integration''s /health endpoint.'
         PrometheusUrl  = 'The Prometheus server that scrapes the integration (default http://localhost:9090).'
-        KubeConfig     = 'The kubeconfig file (default $env:KUBECONFIG, then ~/.kube/config).'
-        Context        = 'The kube context (default the kubeconfig''s current-context).'
+        KubeConfig     = 'The kubeconfig file (default $env:KUBECONFIG, then ~/.kube/config). The path means what it means in your shell: relative to the current location, ~ for your home, drive paths such as TestDrive:/x. The full path is stored, so a later Set-Location changes nothing.'
+        Context        = 'The kube context (default the kubeconfig''s current-context). A context the kubeconfig does not have is refused (KubeContextNotFound) and nothing is stored. Tab completes the kubeconfig''s contexts.'
         Namespace      = 'The namespace of the integration (default the context''s namespace).'
         Deployment     = 'The integration''s deployment (default posthog-integration).'
         Selector       = 'The label selector of the integration''s pods (default app=posthog-integration).'

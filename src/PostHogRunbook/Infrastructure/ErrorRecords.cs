@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using PostHogRunbook.Engine.Redaction;
 using PostHogRunbook.Model;
 
 namespace PostHogRunbook.Infrastructure
@@ -9,6 +10,7 @@ namespace PostHogRunbook.Infrastructure
     {
         public static ErrorRecord From(RunbookException exception)
         {
+            exception = Redacted(exception ?? throw new ArgumentNullException(nameof(exception)));
             var record = new ErrorRecord(exception, exception.ErrorId, Category(exception.Kind), exception.Target);
             if (!string.IsNullOrEmpty(exception.Details))
             {
@@ -16,6 +18,26 @@ namespace PostHogRunbook.Infrastructure
             }
 
             return record;
+        }
+
+        /// <summary>
+        /// The failure as it may be shown: its message, target and details through the one redactor, so a URL's
+        /// credentials (user:password@, ?token=) never reach the console or $Error.
+        /// </summary>
+        static RunbookException Redacted(RunbookException exception)
+        {
+            var redactor = new Redactor();
+            var message = redactor.Redact(exception.Message);
+            var target = exception.Target is string text ? redactor.Redact(text) : exception.Target;
+            var details = exception.Details == null ? null : redactor.Redact(exception.Details);
+            if (redactor.Total == 0)
+            {
+                return exception;
+            }
+
+            var inner = exception.InnerException;
+            var keepInner = inner == null || redactor.Redact(inner.Message) == inner.Message;
+            return new RunbookException(exception.ErrorId, exception.Kind, message, target, details, keepInner ? inner : null);
         }
 
         public static ErrorRecord Stopped(string target)

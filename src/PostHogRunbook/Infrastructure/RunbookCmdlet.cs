@@ -15,7 +15,7 @@ namespace PostHogRunbook.Infrastructure
     /// (StopProcessing) trips, a plain blocking wait on engine tasks (no marshalling back to this thread), and
     /// engine failures as ErrorRecords: terminating for the whole command, WriteError for one target.
     /// </summary>
-    public abstract class RunbookCmdlet : PSCmdlet, IDisposable
+    public abstract partial class RunbookCmdlet : PSCmdlet, IDisposable
     {
         readonly CancellationTokenSource stopping = new();
         RunbookServices? services;
@@ -28,9 +28,12 @@ namespace PostHogRunbook.Infrastructure
 
         /// <summary>
         /// The runbook profile for this command: the bound parameters, then <paramref name="target"/> (what a piped
-        /// report or incident names), then this runspace's session values, the config file, the environment, the defaults.
+        /// report or incident names), then this runspace's session values, the config file, the environment, the
+        /// defaults; paths as this shell resolves them. Its warnings are written; with <paramref name="validate"/>
+        /// its first problem (InvalidSetting, ConfigFile...) is terminating, since nothing the command does can be
+        /// right with it. Get-PostHogRunbookConfig resolves without it, to show a broken profile.
         /// </summary>
-        protected RunbookProfile ResolveProfile(string? configPath, TriageTarget? target = null, IDictionary<string, string?>? parameters = null)
+        protected RunbookProfile ResolveProfile(string? configPath, TriageTarget? target = null, IReadOnlyDictionary<string, string?>? parameters = null, bool validate = true)
         {
             var values = parameters != null ? new Dictionary<string, string?>(parameters, StringComparer.OrdinalIgnoreCase) : BoundProfileParameters();
             if (target != null)
@@ -44,7 +47,18 @@ namespace PostHogRunbook.Infrastructure
                 }
             }
 
-            return RunbookProfile.Resolve(values, configPath, SessionSettings.Snapshot());
+            var profile = RunbookProfile.Resolve(values, configPath, ShellEnvironment, SessionSettings.Snapshot());
+            if (validate)
+            {
+                foreach (var warning in profile.Warnings)
+                {
+                    WriteWarning(warning);
+                }
+
+                profile.ThrowIfInvalid();
+            }
+
+            return profile;
         }
 
         /// <summary>The profile settings the user actually bound, as strings, for the profile resolver (other parameters are not settings).</summary>

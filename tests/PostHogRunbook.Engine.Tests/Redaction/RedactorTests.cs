@@ -67,6 +67,36 @@ namespace PostHogRunbook.Engine.Tests.Redaction
         }
 
         [Theory]
+        [InlineData("GET http://monitor:hunter2hunter2@prometheus:9090/api/v1/query failed", "hunter2hunter2", "http://[REDACTED]@prometheus:9090/api/v1/query", "UrlCredentials")]
+        [InlineData("cloning https://ghp_tokenonlyuser1234@git.example/repo", "ghp_tokenonlyuser1234", "https://[REDACTED]@git.example/repo", "UrlCredentials")]
+        [InlineData("health at https://app.internal/health?token=abc&verbose=1", "=abc", "https://app.internal/health?token=[REDACTED]&verbose=1", "UrlQueryCredential")]
+        [InlineData("page https://status.example/api?x=1&api_key=k3y!", "k3y!", "https://status.example/api?x=1&api_key=[REDACTED]", "UrlQueryCredential")]
+        [InlineData("https://h/cb?access_token=eyJraWQ&state=9", "eyJraWQ", "https://h/cb?access_token=[REDACTED]&state=9", "UrlQueryCredential")]
+        public void Removes_credentials_from_URLs_and_keeps_the_rest_of_the_URL(string line, string secretPart, string expectedPart, string kind)
+        {
+            var redactor = new Redactor();
+
+            var redacted = redactor.Redact(line);
+
+            Assert.DoesNotContain(secretPart, redacted, StringComparison.Ordinal);
+            Assert.Contains(expectedPart, redacted, StringComparison.Ordinal);
+            Assert.Equal(1, redactor.Total);
+            Assert.Equal(1, redactor.Counts[kind]);
+            Assert.Equal(redacted, redactor.Redact(redacted));
+        }
+
+        [Theory]
+        [InlineData("http://127.0.0.1:9090/api/v1/query?query=sum%28rate%28posthog_errors_total%5B5m%5D%29%29&time=1")]
+        [InlineData("mail sre@example.com about https://status.example/incidents/42?since=5m")]
+        public void Leaves_URLs_without_credentials_alone(string line)
+        {
+            var redactor = new Redactor();
+
+            Assert.Equal(line, redactor.Redact(line));
+            Assert.Equal(0, redactor.Total);
+        }
+
+        [Theory]
         [InlineData("phc_AbCdEf0123456789AbCdEf0123456789Wxyz", "phc_…Wxyz")]
         [InlineData("phx_0123456789abcdefghij9876", "phx_…9876")]
         [InlineData("phc_short", "phc_…")]

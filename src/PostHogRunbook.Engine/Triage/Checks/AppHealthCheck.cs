@@ -41,7 +41,7 @@ namespace PostHogRunbook.Engine.Triage.Checks
             {
                 if (answer.Status >= 500)
                 {
-                    var down = new AppHealthEvidence(url.ToString(), answer.Status, null, null, new Dictionary<string, string>());
+                    var down = new AppHealthEvidence(context.Redactor.Redact(url.ToString()), answer.Status, null, null, new Dictionary<string, string>());
                     return new CheckOutcome(CheckStatus.Fail, $"/health answers HTTP {answer.Status} without a health document.", down);
                 }
 
@@ -52,7 +52,7 @@ namespace PostHogRunbook.Engine.Triage.Checks
                 ?? new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             services.TryGetValue("posthog", out var posthog);
             var overall = body["status"]?.ToString();
-            var evidence = new AppHealthEvidence(url.ToString(), answer.Status, overall, posthog, services);
+            var evidence = new AppHealthEvidence(context.Redactor.Redact(url.ToString()), answer.Status, overall, posthog, services);
             var line = $"/health HTTP {answer.Status}: status {overall ?? "(none)"}, posthog {posthog ?? "(not reported)"}";
             if (answer.Status >= 500 || Is(overall, "down") || Is(posthog, "down"))
             {

@@ -67,7 +67,7 @@ namespace PostHogRunbook.Engine.Triage.Checks
             var now = nowSamples.Sum(s => s.Value);
             var inWindow = windowSamples.Sum(s => s.Value);
             var dominant = byStatus.Where(e => e.Value > 0).OrderByDescending(e => e.Value).Select(e => e.Key).FirstOrDefault();
-            var evidence = new ErrorRateEvidence(url.ToString(), Window, byStatus, errorsPerSecond, requestsPerSecond, ratio, now, inWindow, dominant, new[] { byStatusQuery, requestsQuery, nowQuery, windowQuery });
+            var evidence = new ErrorRateEvidence(context.Redactor.Redact(url.ToString()), Window, byStatus, errorsPerSecond, requestsPerSecond, ratio, now, inWindow, dominant, new[] { byStatusQuery, requestsQuery, nowQuery, windowQuery });
 
             var rateText = errorsPerSecond.ToString("0.##", CultureInfo.InvariantCulture) + " errors/s";
             var ratioText = ratio is { } r ? $" ({TriageDecision.Percent(r)} of {requestsPerSecond!.Value.ToString("0.##", CultureInfo.InvariantCulture)} req/s)" : " (no request metric)";

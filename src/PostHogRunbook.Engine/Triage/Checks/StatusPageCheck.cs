@@ -25,7 +25,7 @@ namespace PostHogRunbook.Engine.Triage.Checks
             }
 
             var region = await RegionAsync(context).ConfigureAwait(false);
-            var status = await new StatusPageClient(context.Http, context.Time).GetStatusAsync(url, region, context.CheckTimeout, cancellationToken).ConfigureAwait(false);
+            var status = await new StatusPageClient(context.Http, context.Time, context.Redactor).GetStatusAsync(url, region, context.CheckTimeout, cancellationToken).ConfigureAwait(false);
             if (status.IsAffected)
             {
                 return new CheckOutcome(CheckStatus.Fail, status.Summary, status);
