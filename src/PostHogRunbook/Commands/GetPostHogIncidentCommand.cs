@@ -57,7 +57,7 @@ namespace PostHogRunbook.Commands
                     }
                     catch (RunbookException ex)
                     {
-                        WriteError(ErrorRecords.From(ex));
+                        WriteFailure(ex);
                     }
                 }
             });

@@ -52,7 +52,7 @@ namespace PostHogRunbook.Commands
                 }
                 catch (RunbookException ex) when (ex.ErrorId.StartsWith("StatusPage", StringComparison.Ordinal))
                 {
-                    WriteError(ErrorRecords.From(ex));
+                    WriteFailure(ex);
                     return;
                 }
 

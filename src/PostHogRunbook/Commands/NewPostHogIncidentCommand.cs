@@ -116,7 +116,7 @@ namespace PostHogRunbook.Commands
                 }
                 catch (RunbookException ex) when (ex.ErrorId == "IncidentAlreadyOpen")
                 {
-                    WriteError(ErrorRecords.From(ex));
+                    WriteFailure(ex);
                 }
             });
         }

@@ -8,9 +8,9 @@ namespace PostHogRunbook.Infrastructure
     /// <summary>Turns the engine's named failures into ErrorRecords with their stable ids.</summary>
     internal static class ErrorRecords
     {
-        public static ErrorRecord From(RunbookException exception)
+        public static ErrorRecord From(RunbookException exception, Redactor redactor)
         {
-            exception = Redacted(exception ?? throw new ArgumentNullException(nameof(exception)));
+            exception = Redacted(exception ?? throw new ArgumentNullException(nameof(exception)), redactor);
             var record = new ErrorRecord(exception, exception.ErrorId, Category(exception.Kind), exception.Target);
             if (!string.IsNullOrEmpty(exception.Details))
             {
@@ -24,13 +24,13 @@ namespace PostHogRunbook.Infrastructure
         /// The failure as it may be shown: its message, target and details through the one redactor, so a URL's
         /// credentials (user:password@, ?token=) never reach the console or $Error.
         /// </summary>
-        static RunbookException Redacted(RunbookException exception)
+        static RunbookException Redacted(RunbookException exception, Redactor redactor)
         {
-            var redactor = new Redactor();
+            var before = redactor.Total;
             var message = redactor.Redact(exception.Message);
             var target = exception.Target is string text ? redactor.Redact(text) : exception.Target;
             var details = exception.Details == null ? null : redactor.Redact(exception.Details);
-            if (redactor.Total == 0)
+            if (redactor.Total == before)
             {
                 return exception;
             }

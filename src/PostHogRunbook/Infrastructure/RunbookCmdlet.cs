@@ -136,10 +136,10 @@ namespace PostHogRunbook.Infrastructure
         }
 
         /// <summary>Terminating: a failure the whole command cannot continue past.</summary>
-        protected void Fail(RunbookException exception) => ThrowTerminatingError(ErrorRecords.From(exception));
+        protected void Fail(RunbookException exception) => ThrowTerminatingError(ErrorRecords.From(exception, Services.Redactor));
 
         /// <summary>Non-terminating: one target or item failed; the others go on (-ErrorAction decides what the user sees).</summary>
-        protected void WriteFailure(RunbookException exception) => WriteError(ErrorRecords.From(exception));
+        protected void WriteFailure(RunbookException exception) => WriteError(ErrorRecords.From(exception, Services.Redactor));
 
         /// <summary>
         /// Runs the body and maps failures: RunbookException to its stable id, Ctrl+C to a quiet stop.
