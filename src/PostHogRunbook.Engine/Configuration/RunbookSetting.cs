@@ -45,10 +45,20 @@ namespace PostHogRunbook.Engine.Configuration
         public static readonly RunbookSetting DegradedRatio = new(nameof(DegradedRatio), "0.05", false);
         public static readonly RunbookSetting OutageRatio = new(nameof(OutageRatio), "0.50", false);
 
+        /// <summary>PromQL label matchers added to both metrics, e.g. namespace="posthog": one Prometheus, many deployments.</summary>
+        public static readonly RunbookSetting MetricsSelector = new(nameof(MetricsSelector), null, false);
+
+        /// <summary>The metrics' window, a Prometheus duration: rate() and increase() over it.</summary>
+        public static readonly RunbookSetting MetricsWindow = new(nameof(MetricsWindow), "5m", false);
+
+        /// <summary>What "now" means: errors in this last stretch of the metrics and of the logs are errors now.</summary>
+        public static readonly RunbookSetting RecentWindow = new(nameof(RecentWindow), "1m", false);
+
         public static readonly IReadOnlyList<RunbookSetting> All = new[]
         {
             PostHogHost, Region, ProjectApiKey, PersonalApiKey, StatusPageUrl, HealthUrl, PrometheusUrl, KubeConfig, Context,
             Namespace, Deployment, Selector, SecretName, SecretKey, TimeoutSec, ErrorMetric, RequestMetric, NoiseFloor, DegradedRatio, OutageRatio,
+            MetricsSelector, MetricsWindow, RecentWindow,
         };
 
         public static RunbookSetting? Find(string name)

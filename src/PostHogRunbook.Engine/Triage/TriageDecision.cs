@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using PostHogRunbook.Engine.Configuration;
 using PostHogRunbook.Model;
 
 namespace PostHogRunbook.Engine.Triage
@@ -47,7 +48,7 @@ namespace PostHogRunbook.Engine.Triage
             }
             else
             {
-                path.Add("PostHog errors now? no: the probe, /health, the metrics and the last minute of logs show none.");
+                path.Add($"PostHog errors now? no: the probe, /health, the metrics and {TimeWindow.PhraseOf(signals.Logs?.RecentWindow ?? signals.Rate?.RecentWindow ?? "1m")} of logs show none.");
                 var unhealthy = Unhealthy(signals);
                 if (unhealthy.Count > 0)
                 {
@@ -127,7 +128,7 @@ namespace PostHogRunbook.Engine.Triage
 
             if (signals.LogErrorsLastMinute > 0)
             {
-                reasons.Add($"{signals.LogErrorsLastMinute} PostHog error lines in the last minute of logs ({Counts(signals.Logs!.LastMinuteCountsByStatus)})");
+                reasons.Add($"{signals.LogErrorsLastMinute} PostHog error lines in {TimeWindow.PhraseOf(signals.Logs!.RecentWindow)} of logs ({Counts(signals.Logs!.LastMinuteCountsByStatus)})");
             }
 
             return reasons;
@@ -180,7 +181,7 @@ namespace PostHogRunbook.Engine.Triage
 
             if (signals.LogErrorsInWindow > 0)
             {
-                return $"{signals.LogErrorsInWindow} PostHog error lines in the logs over {signals.Logs!.SinceSeconds / 60} min, none in the last minute";
+                return $"{signals.LogErrorsInWindow} PostHog error lines in the logs over {signals.Logs!.SinceSeconds / 60} min, none in {TimeWindow.PhraseOf(signals.Logs.RecentWindow)}";
             }
 
             return null;

@@ -41,6 +41,21 @@ namespace PostHogRunbook.Commands
         [ValidateNotNull]
         public Uri? PrometheusUrl { get; set; }
 
+        /// <summary>PromQL label matchers for both metrics (namespace="posthog"): one Prometheus, many deployments.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? MetricsSelector { get; set; }
+
+        /// <summary>The metrics' window, a Prometheus duration (default 5m).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? MetricsWindow { get; set; }
+
+        /// <summary>What "now" means in the metrics and the logs, a Prometheus duration (default 1m).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? RecentWindow { get; set; }
+
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         public string? KubeConfig { get; set; }
@@ -110,6 +125,9 @@ namespace PostHogRunbook.Commands
 
                 var profile = RunbookProfile.Resolve(parameters, ConfigPath);
                 var thresholds = profile.GetThresholds();
+                // Bad windows fail the command here, like bad thresholds, rather than each check that reads them.
+                _ = profile.GetWindow(RunbookSetting.MetricsWindow);
+                _ = profile.GetWindow(RunbookSetting.RecentWindow);
                 var timeout = TimeSpan.FromSeconds(profile.GetInt(RunbookSetting.TimeoutSec, 10));
                 var contexts = Context is { Length: > 1 } ? Context.Distinct(StringComparer.Ordinal).ToList() : new List<string>();
                 var observer = new QueuedTriageObserver();

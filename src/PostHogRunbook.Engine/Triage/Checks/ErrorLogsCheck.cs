@@ -9,13 +9,15 @@ using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using k8s.Models;
+using PostHogRunbook.Engine.Configuration;
 using PostHogRunbook.Model;
 
 namespace PostHogRunbook.Engine.Triage.Checks
 {
     /// <summary>
     /// The runbook's `kubectl logs -l app=... --since=5m | grep -i error`, counted by the HTTP status PostHog
-    /// returned, with a few redacted samples. Logs are read as streams, line by line, pods in parallel.
+    /// returned, with a few redacted samples, and how many of them fall in the recent window (RecentWindow, default
+    /// the last minute: errors now). Logs are read as streams, line by line, pods in parallel.
     /// </summary>
     internal static class ErrorLogsCheck
     {
@@ -36,14 +38,15 @@ namespace PostHogRunbook.Engine.Triage.Checks
                 return CheckOutcome.Skipped("no kubeconfig: pass -KubeConfig or set KUBECONFIG");
             }
 
+            var recent = context.Profile.GetWindow(RunbookSetting.RecentWindow);
             var pods = await context.PodsAsync().ConfigureAwait(false);
             if (pods.Count == 0)
             {
-                var none = new ErrorLogEvidence(0, SinceSeconds, 0, new Dictionary<string, int>(), new Dictionary<string, int>(), Array.Empty<string>(), Array.Empty<string>());
+                var none = new ErrorLogEvidence(0, SinceSeconds, 0, new Dictionary<string, int>(), new Dictionary<string, int>(), Array.Empty<string>(), Array.Empty<string>(), recent.Text);
                 return new CheckOutcome(CheckStatus.Warn, $"No pod matches {context.Selector}: no logs to read.", none);
             }
 
-            var tally = new LogTally(DateTimeOffset.UtcNow.AddSeconds(-60));
+            var tally = new LogTally(DateTimeOffset.UtcNow - recent.Duration, recent.Text);
             var podErrors = new ConcurrentBag<(string Pod, RunbookException Error)>();
             using var throttle = new SemaphoreSlim(MaxParallelPods);
             var reads = pods.Select(async pod =>
@@ -73,7 +76,7 @@ namespace PostHogRunbook.Engine.Triage.Checks
             var counts = string.Join(", ", evidence.CountsByStatus.OrderByDescending(e => e.Value).Select(e => $"{e.Key}: {e.Value}"));
             var total = evidence.CountsByStatus.Values.Sum();
             var lastMinute = evidence.LastMinuteCountsByStatus.Values.Sum();
-            var line = $"{total} PostHog error lines in {evidence.PodsRead} pods over {SinceSeconds / 60} min{(total > 0 ? $" ({counts}), {lastMinute} in the last minute" : string.Empty)}";
+            var line = $"{total} PostHog error lines in {evidence.PodsRead} pods over {SinceSeconds / 60} min{(total > 0 ? $" ({counts}), {lastMinute} in {recent.Phrase}" : string.Empty)}";
             if (!podErrors.IsEmpty)
             {
                 line += $"; {podErrors.Count} pods unreadable";
@@ -106,12 +109,17 @@ namespace PostHogRunbook.Engine.Triage.Checks
         sealed class LogTally
         {
             readonly DateTimeOffset lastMinuteFrom;
+            readonly string recentWindow;
             readonly ConcurrentDictionary<string, int> window = new(StringComparer.Ordinal);
             readonly ConcurrentDictionary<string, int> lastMinute = new(StringComparer.Ordinal);
             readonly ConcurrentQueue<string> samples = new();
             long lines;
 
-            public LogTally(DateTimeOffset lastMinuteFrom) => this.lastMinuteFrom = lastMinuteFrom;
+            public LogTally(DateTimeOffset lastMinuteFrom, string recentWindow)
+            {
+                this.lastMinuteFrom = lastMinuteFrom;
+                this.recentWindow = recentWindow;
+            }
 
             public void Add(string line, TriageContext context)
             {
@@ -136,7 +144,7 @@ namespace PostHogRunbook.Engine.Triage.Checks
             }
 
             public ErrorLogEvidence ToEvidence(int podsRead, TriageContext context, IReadOnlyList<string> podErrors)
-                => new(podsRead, SinceSeconds, Interlocked.Read(ref lines), new Dictionary<string, int>(window), new Dictionary<string, int>(lastMinute), samples.Take(MaxSamples).ToList(), podErrors);
+                => new(podsRead, SinceSeconds, Interlocked.Read(ref lines), new Dictionary<string, int>(window), new Dictionary<string, int>(lastMinute), samples.Take(MaxSamples).ToList(), podErrors, recentWindow);
 
             static (DateTimeOffset? At, string Text) SplitTimestamp(string line)
             {
