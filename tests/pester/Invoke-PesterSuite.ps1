@@ -18,12 +18,26 @@ Import-Module $PesterManifest -Force
 $env:POSTHOGRUNBOOK_MODULE = (Resolve-Path $ModuleManifest).Path
 $env:POSTHOGRUNBOOK_PESTER = (Resolve-Path $PesterManifest).Path
 
+$files = @(Get-ChildItem -Path $PSScriptRoot -Filter "$Filter.Tests.ps1" | ForEach-Object FullName)
+
+# One prometheus for the whole run, when a selected file needs metrics: every world registers its lab's /metrics
+# with it under a label of its own (LabWorlds.psm1), instead of each starting and warming up a server of its own.
+Import-Module (Join-Path $PSScriptRoot 'Prometheus.psm1') -Force
+$prometheus = $null
+if ($files | Where-Object { Select-String -LiteralPath $_ -Pattern 'Use-LabPrometheus' -SimpleMatch -Quiet }) {
+    $clock = [Diagnostics.Stopwatch]::StartNew()
+    $prometheus = Start-LabPrometheus
+    Publish-LabPrometheus $prometheus
+    if ($prometheus.Available) { Write-Host ('Prometheus for every world: {0} (ready in {1:n1} s)' -f $prometheus.Url, $clock.Elapsed.TotalSeconds) }
+}
+
 $configuration = New-PesterConfiguration
-$configuration.Run.Path = @(Get-ChildItem -Path $PSScriptRoot -Filter "$Filter.Tests.ps1" | ForEach-Object FullName)
+$configuration.Run.Path = $files
 $configuration.Run.PassThru = $true
 $configuration.Output.Verbosity = 'Detailed'
 $configuration.Should.ErrorAction = 'Stop'
-$result = Invoke-Pester -Configuration $configuration
+try { $result = Invoke-Pester -Configuration $configuration }
+finally { Stop-LabPrometheus $prometheus }
 
 # Where the time went: per file and per Describe, its wall time and how much of it was set-up (BeforeAll and
 # AfterAll: starting labs, waiting for prometheus) rather than tests. Pester's own block durations add up across a
@@ -43,7 +57,7 @@ $timings = foreach ($container in $result.Containers) {
             [pscustomobject]@{
                 Name         = $blocks[$i].ExpandedName
                 Seconds      = [math]::Round($wall, 1)
-                SetUpSeconds = [math]::Round([math]::Max(0, $wall - $tests), 1)
+                SetUpSeconds = [math]::Round([math]::Max(0.0, $wall - $tests), 1)
             }
         })
     $fileSetUp = if ($blocks) { ($blocks[0].ExecutedAt - $container.ExecutedAt).TotalSeconds } else { 0 }
