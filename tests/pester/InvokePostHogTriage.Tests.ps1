@@ -43,7 +43,9 @@ BeforeAll {
             Region        = 'US'
             KubeConfig    = $World.Lab.kubeconfig
             PrometheusUrl = if ($World.Prometheus.Available) { $World.Prometheus.Url } else { $World.Lab.deadUrl }
-            TimeoutSec    = 10
+            # A budget, not a timing: the first triage of the file pays the module's and KubernetesClient's cold
+            # start while a dozen labs share two cores with other work. Only a dependency that hangs would use it.
+            TimeoutSec    = 30
         }
         if ($World.Prometheus.Available) { $parameters.MetricsSelector = $World.Selector }
         foreach ($entry in $Extra.GetEnumerator()) { $parameters[$entry.Key] = $entry.Value }
