@@ -160,11 +160,18 @@ switch ($Task) {
     'Package' { Invoke-Build; Invoke-Package | Out-Null }
     'Test' {
         $xunit = $null; $pester = $null
+        # How long each tier took, printed before the summary: where the suite's minutes go.
+        $tiers = [ordered]@{}
+        $total = [Diagnostics.Stopwatch]::StartNew()
+        function Measure-Tier([string] $Name, [scriptblock] $Work) {
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            try { & $Work } finally { $tiers[$Name] = $clock.Elapsed.TotalSeconds }
+        }
         try {
-            Invoke-Build
-            $xunit = Invoke-XunitTests
-            $modulePath = Invoke-Package
-            $pester = Invoke-PesterTests $modulePath
+            Measure-Tier 'build' { Invoke-Build }
+            $xunit = Measure-Tier 'xunit' { Invoke-XunitTests }
+            $modulePath = Measure-Tier 'package' { Invoke-Package }
+            $pester = Measure-Tier 'Pester' { Invoke-PesterTests $modulePath }
         }
         catch {
             Write-Host "Test task failed: $_" -ForegroundColor Red
@@ -176,6 +183,7 @@ switch ($Task) {
         $skipped = $xunit.Skipped + $pester.Skipped
         Write-Host ("xunit: {0} passed, {1} failed, {2} skipped; Pester: {3} passed, {4} failed, {5} skipped" -f `
                 $xunit.Passed, $xunit.Failed, $xunit.Skipped, $pester.Passed, $pester.Failed, $pester.Skipped)
+        Write-Host ('Time: {0}; in all {1:n0} s' -f (($tiers.GetEnumerator() | ForEach-Object { '{0} {1:n0} s' -f $_.Key, $_.Value }) -join ', '), $total.Elapsed.TotalSeconds)
         Write-Host "$passed passed, $failed failed, $skipped skipped"
         if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
         exit 0

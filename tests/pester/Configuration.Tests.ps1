@@ -137,6 +137,14 @@ Describe 'Bad configuration is a clear error' {
         { Invoke-PostHogTriage -Check StatusPage -StatusPageUrl 'http://127.0.0.1:9/' -TimeoutSec 1 } | Should -Throw -ErrorId 'InvalidThresholds,*'
     }
 
+    It 'names a window that is not a Prometheus duration (InvalidSettingDuration), before any check runs' {
+        $failure = { Invoke-PostHogTriage -Check StatusPage -StatusPageUrl 'http://127.0.0.1:9/' -TimeoutSec 1 -RecentWindow 'a minute' } |
+            Should -Throw -ErrorId 'InvalidSettingDuration,*' -PassThru
+        $failure.Exception.Message | Should -Match "RecentWindow \('a minute', from Parameter\)"
+        $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        { Invoke-PostHogTriage -Check StatusPage -StatusPageUrl 'http://127.0.0.1:9/' -TimeoutSec 1 -MetricsWindow '5' } | Should -Throw -ErrorId 'InvalidSettingDuration,*'
+    }
+
     It 'names a kube context that the kubeconfig lacks (KubeContextNotFound)' {
         $kubeconfig = Join-Path $TestDrive 'kubeconfig'
         @'

@@ -4,20 +4,26 @@ BeforeAll {
     Import-Module $env:POSTHOGRUNBOOK_MODULE -Force
     Import-Module (Join-Path $PSScriptRoot 'LabHarness.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot 'Prometheus.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'LabWorlds.psm1') -Force
 
-    # A lab in one scenario, and a prometheus scraping it once it has error data.
-    function Start-World([string] $Scenario) {
-        $lab = Start-PostHogLab -Scenario $Scenario
-        $prometheus = Start-LabPrometheus -MetricsUrl "$($lab.app)/metrics"
-        [pscustomobject]@{ Lab = $lab; Prometheus = $prometheus }
-    }
+    # Every world this file needs, started at once: a lab per scenario, each scraped by the run's prometheus under
+    # its own label, one wait until prometheus has data for all of them. The tests only read a world, except where
+    # a world is their own (intermittent, rbac, hung). Keys are how the Describes find them.
+    $script:prometheus = Use-LabPrometheus
+    $wanted = [ordered]@{}
+    foreach ($scenario in 'healthy', 'us-outage', 'eu-outage', 'maintenance', 'bad-key', 'rate-limited', 'rate-limit-outage',
+        'server-errors', 'html', 'infra-down', 'oom', 'unreachable') { $wanted[$scenario] = $scenario }
+    $wanted['intermittent'] = 'server-errors'   # switched to healthy below: errors earlier in the window, none now
+    $wanted['rbac'] = 'rbac-no-pods'             # switched between the RBAC scenarios by the tests that use it
+    $wanted['hung'] = 'unreachable'              # for Ctrl+C alone: no other test's abandoned requests in its record
+    $script:allWorlds = @(Start-PostHogWorld -Scenario @($wanted.Values) -Prometheus $prometheus)
+    $script:worlds = @{}
+    $keys = @($wanted.Keys)
+    for ($i = 0; $i -lt $keys.Count; $i++) { $worlds[$keys[$i]] = $allWorlds[$i] }
 
-    function Stop-World($World) {
-        if ($World) {
-            Stop-LabPrometheus $World.Prometheus
-            Stop-PostHogLab $World.Lab
-        }
-    }
+    # Prometheus has this world's errors now (the world is ready): stop them, so that by the time the Intermittent
+    # test runs its recent window has emptied while the rest of the file ran.
+    Set-PostHogLabScenario $worlds['intermittent'].Lab healthy
 
     # Skips the calling It (counted as skipped) when prometheus is missing.
     function Skip-WithoutPrometheus($World) {
@@ -28,7 +34,7 @@ BeforeAll {
         $false
     }
 
-    # The triage as an SRE would run it against this world.
+    # The triage as an SRE would run it against this world, reading only this world's metrics.
     function Invoke-WorldTriage($World, [hashtable] $Extra = @{}) {
         $parameters = @{
             StatusPageUrl = $World.Lab.statusPage
@@ -37,13 +43,21 @@ BeforeAll {
             Region        = 'US'
             KubeConfig    = $World.Lab.kubeconfig
             PrometheusUrl = if ($World.Prometheus.Available) { $World.Prometheus.Url } else { $World.Lab.deadUrl }
-            TimeoutSec    = 10
+            # A budget, not a timing: the first triage of the file pays the module's and KubernetesClient's cold
+            # start while a dozen labs share two cores with other work. Only a dependency that hangs would use it.
+            TimeoutSec    = 30
         }
+        if ($World.Prometheus.Available) { $parameters.MetricsSelector = $World.Selector }
         foreach ($entry in $Extra.GetEnumerator()) { $parameters[$entry.Key] = $entry.Value }
         Invoke-PostHogTriage @parameters
     }
 
     function Get-Check($Report, [string] $Name) { $Report.Checks | Where-Object Name -eq $Name }
+}
+
+AfterAll {
+    Stop-PostHogWorld $allWorlds
+    Stop-LabPrometheus $prometheus
 }
 
 Describe 'Invoke-PostHogTriage reaches <Expected> <Severity> in the <Scenario> scenario' -ForEach @(
@@ -60,10 +74,9 @@ Describe 'Invoke-PostHogTriage reaches <Expected> <Severity> in the <Scenario> s
     @{ Scenario = 'oom'; Expected = 'InternalInfrastructure'; Severity = 'P2'; Action = 'RestartIntegration' }
 ) {
     BeforeAll {
-        $world = Start-World $Scenario
+        $world = $worlds[$Scenario]
         $report = if ($world.Prometheus.Available) { Invoke-WorldTriage $world }
     }
-    AfterAll { Stop-World $world }
 
     It 'decides <Expected>, <Severity>, <Action>' {
         if (Skip-WithoutPrometheus $world) { return }
@@ -84,6 +97,13 @@ Describe 'Invoke-PostHogTriage reaches <Expected> <Severity> in the <Scenario> s
         $report.Target.Context | Should -Be 'lab'
     }
 
+    It 'reads only this world''s metrics from the shared prometheus' {
+        if (Skip-WithoutPrometheus $world) { return }
+        $queries = (Get-Check $report ErrorRate).Evidence.Queries
+        @($queries).Count | Should -Be 4
+        foreach ($query in $queries) { $query | Should -Match ([regex]::Escape("{$($world.Selector)}")) }
+    }
+
     It 'reads only the pods of the selector' {
         if (Skip-WithoutPrometheus $world) { return }
         $paths = @(Get-PostHogLabRequest $world.Lab -Part kubernetes | ForEach-Object path)
@@ -102,10 +122,9 @@ Describe 'Invoke-PostHogTriage reaches <Expected> <Severity> in the <Scenario> s
 
 Describe 'Evidence the checks keep' {
     BeforeAll {
-        $world = Start-World 'bad-key'
+        $world = $worlds['bad-key']
         $report = if ($world.Prometheus.Available) { Invoke-WorldTriage $world -Extra @{ PersonalApiKey = (ConvertTo-SecureString $world.Lab.personalApiKey -AsPlainText -Force) } }
     }
-    AfterAll { Stop-World $world }
 
     It 'probes /flags with the key the deployment really uses, read from its secret' {
         if (Skip-WithoutPrometheus $world) { return }
@@ -135,6 +154,17 @@ Describe 'Evidence the checks keep' {
         $rate.DominantStatus | Should -Be '401'
         $rate.ErrorRatio | Should -BeGreaterThan 0.5
         $report.DominantError | Should -Be '401'
+        $rate.Window | Should -Be '5m'
+        $rate.RecentWindow | Should -Be '1m'
+    }
+
+    It 'reads the metrics over -MetricsWindow, and says so' {
+        if (Skip-WithoutPrometheus $world) { return }
+        $check = Get-Check (Invoke-WorldTriage $world -Extra @{ Check = 'ErrorRate'; MetricsWindow = '2m' }) ErrorRate
+        $check.Evidence.Window | Should -Be '2m'
+        $check.Evidence.Queries | Where-Object { $_ -match '\[2m\]' } | Should -HaveCount 3
+        $check.Summary | Should -Match 'over 2m'
+        $check.Evidence.DominantStatus | Should -Be '401'
     }
 
     It 'tells a malformed configured key from a rejected one, without sending it' {
@@ -150,9 +180,8 @@ Describe 'Evidence the checks keep' {
 
 Describe 'Dependencies that fail' {
     BeforeAll {
-        $world = Start-World 'healthy'
+        $world = $worlds['healthy']
     }
-    AfterAll { Stop-World $world }
 
     It 'calls a dead Prometheus a monitoring gap (P4), not a crash' {
         $report = Invoke-WorldTriage $world -Extra @{ PrometheusUrl = $world.Lab.deadUrl }
@@ -167,83 +196,68 @@ Describe 'Dependencies that fail' {
     It 'keeps deciding when the status page serves HTML and PostHog answers 503 (PostHogServerErrors)' {
         if (Skip-WithoutPrometheus $world) { return }
         # Errors must be in prometheus for the ratio: the html world has its own counters from the start.
-        $html = Start-World 'html'
-        try {
-            $report = Invoke-WorldTriage $html
-            (Get-Check $report StatusPage).Status | Should -Be 'Unavailable'
-            (Get-Check $report StatusPage).ErrorId | Should -Be 'StatusPageInvalidResponse'
-            $report.Category | Should -Be 'PostHogServerErrors'
-            ($report.DecisionPath -join ' ') | Should -Match 'status page check is Unavailable'
-        }
-        finally { Stop-World $html }
+        $report = Invoke-WorldTriage $worlds['html']
+        (Get-Check $report StatusPage).Status | Should -Be 'Unavailable'
+        (Get-Check $report StatusPage).ErrorId | Should -Be 'StatusPageInvalidResponse'
+        $report.Category | Should -Be 'PostHogServerErrors'
+        ($report.DecisionPath -join ' ') | Should -Match 'status page check is Unavailable'
     }
 
     It 'costs a dependency that never answers its timeout, and names it' {
         if (Skip-WithoutPrometheus $world) { return }
-        $hung = Start-World 'unreachable'
-        try {
-            $report = Invoke-WorldTriage $hung -Extra @{ TimeoutSec = 2 }
-            $status = Get-Check $report StatusPage
-            $status.Status | Should -Be 'Unavailable'
-            $status.ErrorId | Should -BeIn 'StatusPageUnreachable', 'CheckTimedOut'
-            (Get-Check $report PostHogApi).Evidence.Outcome | Should -Be 'TimedOut'
-            $report.Category | Should -Be 'PostHogServerErrors'
-            $report.Severity | Should -Be 'P1'
-        }
-        finally { Stop-World $hung }
+        $report = Invoke-WorldTriage $worlds['unreachable'] -Extra @{ TimeoutSec = 2 }
+        $status = Get-Check $report StatusPage
+        $status.Status | Should -Be 'Unavailable'
+        $status.ErrorId | Should -BeIn 'StatusPageUnreachable', 'CheckTimedOut'
+        (Get-Check $report PostHogApi).Evidence.Outcome | Should -Be 'TimedOut'
+        $report.Category | Should -Be 'PostHogServerErrors'
+        $report.Severity | Should -Be 'P1'
     }
 
     It 'tells a 429 with its Retry-After, and a 503, apart in the probe' {
-        $probe = @{ Check = 'PostHogApi'; PostHogHost = $world.Lab.posthog; KubeConfig = $world.Lab.kubeconfig; TimeoutSec = 10 }
-        try {
-            Set-PostHogLabScenario $world.Lab rate-limited
-            $throttled = (Get-Check (Invoke-PostHogTriage @probe) PostHogApi).Evidence
-            $throttled.Outcome | Should -Be 'RateLimited'
-            $throttled.HttpStatus | Should -Be 429
-            $throttled.RetryAfterSec | Should -Be 30
-            Set-PostHogLabScenario $world.Lab server-errors
-            $failing = (Get-Check (Invoke-PostHogTriage @probe) PostHogApi).Evidence
-            $failing.Outcome | Should -Be 'ServerError'
-            $failing.HttpStatus | Should -Be 503
-            $failing.Detail | Should -Match 'transient error'
-        }
-        finally { Set-PostHogLabScenario $world.Lab healthy }
+        $throttledLab = $worlds['rate-limited'].Lab
+        $throttled = (Get-Check (Invoke-PostHogTriage -Check PostHogApi -PostHogHost $throttledLab.posthog -KubeConfig $throttledLab.kubeconfig -TimeoutSec 10) PostHogApi).Evidence
+        $throttled.Outcome | Should -Be 'RateLimited'
+        $throttled.HttpStatus | Should -Be 429
+        $throttled.RetryAfterSec | Should -Be 30
+        $failingLab = $worlds['server-errors'].Lab
+        $failing = (Get-Check (Invoke-PostHogTriage -Check PostHogApi -PostHogHost $failingLab.posthog -KubeConfig $failingLab.kubeconfig -TimeoutSec 10) PostHogApi).Evidence
+        $failing.Outcome | Should -Be 'ServerError'
+        $failing.HttpStatus | Should -Be 503
+        $failing.Detail | Should -Match 'transient error'
     }
 
     It 'turns an RBAC refusal to read pods into a finding that names the verb and the resource' {
-        $refused = Start-PostHogLab -Scenario rbac-no-pods
-        try {
-            $report = Invoke-PostHogTriage -StatusPageUrl $refused.statusPage -PostHogHost $refused.posthog -Region US -HealthUrl "$($refused.app)/health" `
-                -KubeConfig $refused.kubeconfig -PrometheusUrl $refused.deadUrl -TimeoutSec 10
-            foreach ($name in 'Workload', 'ErrorLogs') {
-                $check = Get-Check $report $name
-                $check.Status | Should -Be 'Unavailable'
-                $check.ErrorId | Should -Be 'KubernetesForbidden'
-                $check.Error | Should -Match "needs 'list' on 'pods'"
-                $check.Error | Should -Match 'cannot list resource "pods"'
-            }
-            (Get-Check $report PostHogApi).Status | Should -Be 'Pass' -Because 'the secret is still readable'
-            $report.Category | Should -Be 'MonitoringGap'
-            $report.Severity | Should -Be 'P4'
+        $refused = $worlds['rbac'].Lab
+        Set-PostHogLabScenario $refused rbac-no-pods
+        $report = Invoke-PostHogTriage -StatusPageUrl $refused.statusPage -PostHogHost $refused.posthog -Region US -HealthUrl "$($refused.app)/health" `
+            -KubeConfig $refused.kubeconfig -PrometheusUrl $refused.deadUrl -TimeoutSec 10
+        foreach ($name in 'Workload', 'ErrorLogs') {
+            $check = Get-Check $report $name
+            $check.Status | Should -Be 'Unavailable'
+            $check.ErrorId | Should -Be 'KubernetesForbidden'
+            $check.Error | Should -Match "needs 'list' on 'pods'"
+            $check.Error | Should -Match 'cannot list resource "pods"'
         }
-        finally { Stop-PostHogLab $refused }
+        (Get-Check $report PostHogApi).Status | Should -Be 'Pass' -Because 'the secret is still readable'
+        $report.Category | Should -Be 'MonitoringGap'
+        $report.Severity | Should -Be 'P4'
     }
 
     It 'probes with the configured key when RBAC hides the deployment''s secret, and says so' {
-        $refused = Start-PostHogLab -Scenario rbac-no-secrets
-        try {
-            $probe = @{ Check = 'PostHogApi'; PostHogHost = $refused.posthog; KubeConfig = $refused.kubeconfig; TimeoutSec = 10 }
-            $withKey = Get-Check (Invoke-PostHogTriage @probe -ProjectApiKey (ConvertTo-SecureString $refused.projectApiKey -AsPlainText -Force)) PostHogApi
-            $withKey.Status | Should -Be 'Pass'
-            $withKey.Evidence.KeySource | Should -Be 'Configured'
-            $withKey.Evidence.Detail | Should -Match 'KubernetesForbidden'
-            # Without a configured key the refusal is the finding, as for every other RBAC refusal.
-            $withoutKey = Get-Check (Invoke-PostHogTriage @probe) PostHogApi
-            $withoutKey.Status | Should -Be 'Unavailable'
-            $withoutKey.ErrorId | Should -Be 'KubernetesForbidden'
-            $withoutKey.Error | Should -Match "'get' on 'secrets'" 
-        }
-        finally { Stop-PostHogLab $refused }
+        # The same lab, switched: the lab's RBAC follows its scenario on every request.
+        $refused = $worlds['rbac'].Lab
+        Set-PostHogLabScenario $refused rbac-no-secrets
+        $probe = @{ Check = 'PostHogApi'; PostHogHost = $refused.posthog; KubeConfig = $refused.kubeconfig; TimeoutSec = 10 }
+        $withKey = Get-Check (Invoke-PostHogTriage @probe -ProjectApiKey (ConvertTo-SecureString $refused.projectApiKey -AsPlainText -Force)) PostHogApi
+        $withKey.Status | Should -Be 'Pass'
+        $withKey.Evidence.KeySource | Should -Be 'Configured'
+        $withKey.Evidence.Detail | Should -Match 'KubernetesForbidden'
+        $withoutKey = Get-Check (Invoke-PostHogTriage @probe) PostHogApi
+        # Without a configured key the refusal is the finding, as for every other RBAC refusal.
+        $withoutKey.Status | Should -Be 'Unavailable'
+        $withoutKey.ErrorId | Should -Be 'KubernetesForbidden'
+        $withoutKey.Error | Should -Match "'get' on 'secrets'"
     }
 
     It 'skips, loudly, what is not configured' {
@@ -260,23 +274,18 @@ Describe 'Dependencies that fail' {
     }
 
     It 'stops within moments on Ctrl+C while every dependency hangs' {
-        $hung = Start-PostHogLab -Scenario unreachable
-        try {
-            $stop = Invoke-StoppedCommand -Lab $hung -Part statusPage -Script 'Invoke-PostHogTriage -StatusPageUrl $lab.statusPage -PostHogHost $lab.posthog -KubeConfig $lab.kubeconfig -HealthUrl ($lab.app + "/health") -PrometheusUrl $lab.deadUrl -TimeoutSec 300'
-            $stop.StopReturned | Should -BeTrue
-            $stop.State | Should -Be 'Stopped'
-            $stop.Threw | Should -BeTrue
-            $stop.LabStatuses | Should -Contain 499 -Because 'every check''s requests must end with the triage, not go on in the background'
-        }
-        finally { Stop-PostHogLab $hung }
+        $stop = Invoke-StoppedCommand -Lab $worlds['hung'].Lab -Part statusPage -Script 'Invoke-PostHogTriage -StatusPageUrl $lab.statusPage -PostHogHost $lab.posthog -KubeConfig $lab.kubeconfig -HealthUrl ($lab.app + "/health") -PrometheusUrl $lab.deadUrl -TimeoutSec 300'
+        $stop.StopReturned | Should -BeTrue
+        $stop.State | Should -Be 'Stopped'
+        $stop.Threw | Should -BeTrue
+        $stop.LabStatuses | Should -Contain 499 -Because 'every check''s requests must end with the triage, not go on in the background'
     }
 }
 
 Describe 'Unknown: PostHog errors that name no status class' {
     BeforeAll {
-        $lab = Start-PostHogLab -Scenario rate-limited
+        $lab = $worlds['rate-limited'].Lab
     }
-    AfterAll { Stop-PostHogLab $lab }
 
     It 'escalates when only /health says PostHog is degraded' {
         # Only our app's own view ran: it says PostHog is degraded, but nothing names the error.
@@ -289,31 +298,37 @@ Describe 'Unknown: PostHog errors that name no status class' {
 
 Describe 'Intermittent: errors earlier in the window, none now' {
     BeforeAll {
-        $world = Start-World 'server-errors'
+        # Its errors stopped in the file's BeforeAll, once prometheus had them.
+        $world = $worlds['intermittent']
     }
-    AfterAll { Stop-World $world }
 
-    It 'is Intermittent P3, Monitor, once the errors stopped a minute ago' {
+    It 'is Intermittent P3, Monitor, once the errors stopped longer ago than -RecentWindow' {
         if (Skip-WithoutPrometheus $world) { return }
-        Set-PostHogLabScenario $world.Lab healthy
-        # The runbook's "now" is the last minute: wait until prometheus sees no error in it (about 60 s).
-        $deadline = [DateTime]::UtcNow.AddSeconds(120)
+        # "Now" is -RecentWindow (the runbook's default is the last minute): a short one here, so that no test sleeps
+        # through a minute. Wait until prometheus sees no error in it; a guard, not a timing.
+        $deadline = [DateTime]::UtcNow.AddSeconds(60)
         do {
-            Start-Sleep -Seconds 2
-            $now = Invoke-LabPrometheusQuery $world.Prometheus 'sum(rate(posthog_errors_total[1m]))'
-        } while ([double] $now[0].value[1] -gt 0 -and [DateTime]::UtcNow -lt $deadline)
-        $report = Invoke-WorldTriage $world
+            $now = @(Invoke-LabWorldQuery $world 'sum(rate(posthog_errors_total{WORLD}[5s]))')
+            $erroring = $now.Count -gt 0 -and [double] $now[0].value[1] -gt 0
+            if ($erroring) { Start-Sleep -Milliseconds 500 }
+        } while ($erroring -and [DateTime]::UtcNow -lt $deadline)
+        $report = Invoke-WorldTriage $world -Extra @{ RecentWindow = '5s' }
         $report.Category | Should -Be 'Intermittent' -Because ($report.DecisionPath -join ' | ')
         $report.Severity | Should -Be 'P3'
         $report.RecommendedAction | Should -Be 'Monitor'
-        (Get-Check $report ErrorRate).Evidence.ErrorsInWindow | Should -BeGreaterThan 0
+        $rate = (Get-Check $report ErrorRate).Evidence
+        $rate.ErrorsInWindow | Should -BeGreaterThan 0
+        $rate.RecentWindow | Should -Be '5s'
+        $rate.Queries | Should -Contain "sum(rate(posthog_errors_total{$($world.Selector)}[5s]))"
+        (Get-Check $report ErrorRate).Summary | Should -Match 'none in the last 5s'
+        (Get-Check $report ErrorLogs).Evidence.RecentWindow | Should -Be '5s'
     }
 }
 
 Describe 'Several clusters at once' {
     BeforeAll {
-        $healthy = Start-PostHogLab -Scenario healthy
-        $broken = Start-PostHogLab -Scenario infra-down
+        $healthy = $worlds['healthy'].Lab
+        $broken = $worlds['infra-down'].Lab
         # One kubeconfig, two contexts: what an SRE with a prod-us and a prod-eu cluster has.
         function Get-KubeFacts($lab) {
             $text = Get-Content -Raw $lab.kubeconfig
@@ -345,10 +360,6 @@ contexts:
   context: { cluster: cluster-b, user: user-b, namespace: posthog }
 current-context: prod-a
 "@ | Set-Content -LiteralPath $merged
-    }
-    AfterAll {
-        Stop-PostHogLab $healthy
-        Stop-PostHogLab $broken
     }
 
     It 'triages each context and returns one report per context' {
@@ -395,9 +406,8 @@ current-context: prod-a
 
 Describe 'Scheduled scripts' {
     BeforeAll {
-        $world = Start-World 'healthy'
+        $world = $worlds['healthy']
     }
-    AfterAll { Stop-World $world }
 
     It '-Quiet outputs nothing and writes no error when Healthy' {
         if (Skip-WithoutPrometheus $world) { return }
@@ -413,13 +423,26 @@ Describe 'Scheduled scripts' {
     }
 
     It 'fails a job from a fresh pwsh with the documented one-liner' {
+        # This very pwsh, started fresh (dotnet running the same pwsh.dll, or the pwsh executable); both jobs at once.
         $pwsh = (Get-Process -Id $PID).Path
-        $prefix = @(if ((Split-Path -Leaf $pwsh) -like 'dotnet*') { 'pwsh' })
+        $prefix = @(if ((Split-Path -Leaf $pwsh) -like 'dotnet*') { [Reflection.Assembly]::GetEntryAssembly().Location })
         $script = "Import-Module '$($env:POSTHOGRUNBOOK_MODULE)'; Invoke-PostHogTriage -Quiet -FailOnSeverity P4 -StatusPageUrl $($world.Lab.statusPage) -PostHogHost $($world.Lab.posthog) -PrometheusUrl $($world.Lab.deadUrl) -KubeConfig $($world.Lab.kubeconfig) -TimeoutSec 10"
-        & $pwsh @prefix -NoProfile -NonInteractive -Command $script *> $null
-        $LASTEXITCODE | Should -Be 1 -Because 'Prometheus is dead here: MonitoringGap P4 reaches -FailOnSeverity P4'
-        & $pwsh @prefix -NoProfile -NonInteractive -Command ($script -replace 'FailOnSeverity P4', 'FailOnSeverity P1') *> $null
-        $LASTEXITCODE | Should -Be 0 -Because 'P4 is below P1: the job passes'
+        $jobs = foreach ($limit in 'P4', 'P1') {
+            $start = [Diagnostics.ProcessStartInfo]::new($pwsh)
+            foreach ($argument in @($prefix) + @('-NoProfile', '-NonInteractive', '-Command', ($script -replace 'FailOnSeverity P4', "FailOnSeverity $limit"))) { $start.ArgumentList.Add($argument) }
+            $start.UseShellExecute = $false
+            $start.RedirectStandardOutput = $true
+            $start.RedirectStandardError = $true
+            $process = [Diagnostics.Process]::Start($start)
+            [pscustomobject]@{ Process = $process; Output = $process.StandardOutput.ReadToEndAsync(); Errors = $process.StandardError.ReadToEndAsync() }
+        }
+        foreach ($job in $jobs) {
+            # A hang guard, not a timing: the triage's own timeout is 10 s.
+            if (-not $job.Process.WaitForExit(120000)) { $job.Process.Kill($true) }
+            $job.Process.WaitForExit()
+        }
+        $jobs[0].Process.ExitCode | Should -Be 1 -Because "Prometheus is dead here: MonitoringGap P4 reaches -FailOnSeverity P4 ($($jobs[0].Errors.Result))"
+        $jobs[1].Process.ExitCode | Should -Be 0 -Because "P4 is below P1: the job passes ($($jobs[1].Errors.Result))"
     }
 
     It 'converts a report to clean JSON with enums as names' {

@@ -4,6 +4,15 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'LabHarness.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot 'Prometheus.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'LabWorlds.psm1') -Force
+
+    # Every lab this file needs, started at once, each scraped by the run's prometheus under its own label; the
+    # prometheus Describes wait for their data, the kubectl ones need none and run meanwhile. Each Describe has its own.
+    $script:prometheus = Use-LabPrometheus
+    $names = 'kubectl-healthy', 'kubectl-failing', 'kubectl-stuck', 'kubectl-read-only', 'metrics-rate-limited', 'metrics-healthy'
+    $started = @(Start-PostHogWorld -Scenario healthy, us-outage, rollout-stuck, rbac-read-only, rate-limited, healthy -Prometheus $prometheus -NoWait)
+    $script:worlds = @{}
+    for ($i = 0; $i -lt $names.Count; $i++) { $worlds[$names[$i]] = $started[$i] }
 
     $script:HasKubectl = [bool] (Get-Command kubectl -CommandType Application -ErrorAction Ignore)
     $script:SavedKubeconfig = $env:KUBECONFIG
@@ -47,6 +56,8 @@ BeforeAll {
 }
 
 AfterAll {
+    Stop-PostHogWorld $started
+    Stop-LabPrometheus $prometheus
     $env:KUBECONFIG = $script:SavedKubeconfig
     $env:KUBECACHEDIR = $script:SavedCacheDir
     Remove-Item -Recurse -Force -ErrorAction Ignore $script:CacheDir
@@ -54,14 +65,13 @@ AfterAll {
 
 Describe 'The runbook''s kubectl commands in a healthy world, in the runbook''s order' {
     BeforeAll {
-        $script:lab = Start-PostHogLab -Scenario healthy
+        $script:lab = $worlds['kubectl-healthy'].Lab
         Use-LabKubeconfig $lab
         $script:api = New-LabApiClient $lab
     }
 
     AfterAll {
         if ($script:api) { $script:api.Dispose() }
-        Stop-PostHogLab $script:lab
     }
 
     BeforeEach { Skip-WithoutKubectl }
@@ -178,14 +188,13 @@ Describe 'The runbook''s kubectl commands in a healthy world, in the runbook''s 
 
 Describe 'The runbook''s read commands in failing worlds' {
     BeforeAll {
-        $script:lab = Start-PostHogLab -Scenario us-outage
+        $script:lab = $worlds['kubectl-failing'].Lab
         Use-LabKubeconfig $lab
         $script:api = New-LabApiClient $lab
     }
 
     AfterAll {
         if ($script:api) { $script:api.Dispose() }
-        Stop-PostHogLab $script:lab
     }
 
     BeforeEach { Skip-WithoutKubectl }
@@ -242,14 +251,13 @@ Describe 'The runbook''s read commands in failing worlds' {
 
 Describe 'A rollout that never progresses' {
     BeforeAll {
-        $script:lab = Start-PostHogLab -Scenario rollout-stuck
+        $script:lab = $worlds['kubectl-stuck'].Lab
         Use-LabKubeconfig $lab
         $script:api = New-LabApiClient $lab
     }
 
     AfterAll {
         if ($script:api) { $script:api.Dispose() }
-        Stop-PostHogLab $script:lab
     }
 
     BeforeEach { Skip-WithoutKubectl }
@@ -280,14 +288,13 @@ Describe 'A rollout that never progresses' {
 
 Describe 'A read-only RBAC role' {
     BeforeAll {
-        $script:lab = Start-PostHogLab -Scenario rbac-read-only
+        $script:lab = $worlds['kubectl-read-only'].Lab
         Use-LabKubeconfig $lab
         $script:api = New-LabApiClient $lab
     }
 
     AfterAll {
         if ($script:api) { $script:api.Dispose() }
-        Stop-PostHogLab $script:lab
     }
 
     BeforeEach { Skip-WithoutKubectl }
@@ -460,19 +467,14 @@ Describe 'The deploy/ Roles, enforced by the lab, on the runbook''s kubectl comm
 
 Describe 'Debian''s prometheus scraping the lab''s app' {
     BeforeAll {
-        $script:lab = Start-PostHogLab -Scenario rate-limited
-        $script:prometheus = Start-LabPrometheus -MetricsUrl "$($lab.app)/metrics"
-    }
-
-    AfterAll {
-        Stop-LabPrometheus $script:prometheus
-        Stop-PostHogLab $script:lab
+        $script:world = $worlds['metrics-rate-limited']
+        Wait-PostHogWorld $world
     }
 
     It 'answers the runbook''s error-rate query by status' {
         if (-not $prometheus.Available) { Set-ItResult -Skipped -Because $prometheus.Reason; return }
 
-        $result = Invoke-LabPrometheusQuery $prometheus 'sum by (status) (rate(posthog_errors_total[5m]))'
+        $result = Invoke-LabWorldQuery $world 'sum by (status) (rate(posthog_errors_total{WORLD}[5m]))'
 
         ($result | Where-Object { $_.metric.status -eq '429' }).value[1] -as [double] | Should -BeGreaterThan 0
         ($result | Where-Object { $_.metric.status -eq '503' }).value[1] -as [double] | Should -Be 0
@@ -481,21 +483,16 @@ Describe 'Debian''s prometheus scraping the lab''s app' {
 
 Describe 'Debian''s prometheus scraping a healthy lab' {
     BeforeAll {
-        $script:healthyLab = Start-PostHogLab -Scenario healthy
-        $script:healthyPrometheus = Start-LabPrometheus -MetricsUrl "$($healthyLab.app)/metrics"
-    }
-
-    AfterAll {
-        Stop-LabPrometheus $script:healthyPrometheus
-        Stop-PostHogLab $script:healthyLab
+        $script:world = $worlds['metrics-healthy']
+        Wait-PostHogWorld $world
     }
 
     It 'sees every error series, all at a zero rate, and requests flowing' {
-        if (-not $healthyPrometheus.Available) { Set-ItResult -Skipped -Because $healthyPrometheus.Reason; return }
+        if (-not $prometheus.Available) { Set-ItResult -Skipped -Because $prometheus.Reason; return }
 
-        $errors = @(Invoke-LabPrometheusQuery $healthyPrometheus 'sum by (status) (rate(posthog_errors_total[5m]))')
+        $errors = @(Invoke-LabWorldQuery $world 'sum by (status) (rate(posthog_errors_total{WORLD}[5m]))')
         $errors.Count | Should -BeGreaterOrEqual 4
         foreach ($series in $errors) { $series.value[1] -as [double] | Should -Be 0 -Because "status $($series.metric.status) has no errors when healthy" }
-        (Invoke-LabPrometheusQuery $healthyPrometheus 'sum(rate(posthog_requests_total[5m]))')[0].value[1] -as [double] | Should -BeGreaterThan 0
+        (Invoke-LabWorldQuery $world 'sum(rate(posthog_requests_total{WORLD}[5m]))')[0].value[1] -as [double] | Should -BeGreaterThan 0
     }
 }

@@ -16,11 +16,12 @@ function Get-PostHogLabAssembly {
 function Start-PostHogLab {
     <#
     .SYNOPSIS
-        Starts the lab with a scenario and returns its endpoints (the lab's JSON line) plus the process.
+        Starts the lab with a scenario and returns its endpoints (the lab's JSON line) plus the process. With several
+        scenarios, starts one lab per scenario, all at once, and returns them in the same order once every one is up.
     #>
     [CmdletBinding()]
     param(
-        [string] $Scenario = 'healthy',
+        [string[]] $Scenario = 'healthy',
         [int] $LatencyMs = 0,
         [int] $Pods = 3,
         [long] $LogBytesPerPod = 0,
@@ -29,41 +30,73 @@ function Start-PostHogLab {
         [string] $RbacUser,
         [int] $StartTimeoutSec = 60
     )
-    $stateDirectory = Join-Path ([IO.Path]::GetTempPath()) ("posthog-lab-" + [guid]::NewGuid().ToString('n').Substring(0, 8))
-    New-Item -ItemType Directory -Path $stateDirectory | Out-Null
-    $start = [Diagnostics.ProcessStartInfo]::new('dotnet')
-    foreach ($argument in @((Get-PostHogLabAssembly), '--scenario', $Scenario, '--latency-ms', $LatencyMs, '--pods', $Pods,
-            '--log-bytes-per-pod', $LogBytesPerPod, '--state-dir', $stateDirectory, '--exit-on-stdin-eof')) {
-        $start.ArgumentList.Add([string] $argument)
+    $assembly = Get-PostHogLabAssembly
+    $starting = [Collections.Generic.List[object]]::new()
+    try {
+        # Every process first, then every endpoint line: the labs boot side by side, not one after another.
+        foreach ($name in $Scenario) {
+            $stateDirectory = Join-Path ([IO.Path]::GetTempPath()) ("posthog-lab-" + [guid]::NewGuid().ToString('n').Substring(0, 8))
+            New-Item -ItemType Directory -Path $stateDirectory | Out-Null
+            $start = [Diagnostics.ProcessStartInfo]::new('dotnet')
+            foreach ($argument in @($assembly, '--scenario', $name, '--latency-ms', $LatencyMs, '--pods', $Pods,
+                    '--log-bytes-per-pod', $LogBytesPerPod, '--state-dir', $stateDirectory, '--exit-on-stdin-eof')) {
+                $start.ArgumentList.Add([string] $argument)
+            }
+            foreach ($role in $RbacRole) { $start.ArgumentList.Add('--rbac-role'); $start.ArgumentList.Add((Resolve-Path -LiteralPath $role).Path) }
+            if ($RbacUser) { $start.ArgumentList.Add('--rbac-user'); $start.ArgumentList.Add($RbacUser) }
+            $start.UseShellExecute = $false
+            $start.RedirectStandardInput = $true
+            $start.RedirectStandardOutput = $true
+            $entry = [pscustomobject]@{ Scenario = $name; StateDirectory = $stateDirectory; Process = $null; Line = $null }
+            $starting.Add($entry)
+            $entry.Process = [Diagnostics.Process]::Start($start)
+            $entry.Line = $entry.Process.StandardOutput.ReadLineAsync()
+        }
+
+        $deadline = [DateTime]::UtcNow.AddSeconds($StartTimeoutSec)
+        foreach ($entry in $starting) {
+            $left = [math]::Max(0, ($deadline - [DateTime]::UtcNow).TotalMilliseconds)
+            if (-not $entry.Line.Wait([TimeSpan]::FromMilliseconds($left)) -or -not $entry.Line.Result) {
+                throw "The lab ($($entry.Scenario)) did not print its endpoints within $StartTimeoutSec s (exit: $($entry.Process.HasExited))."
+            }
+        }
     }
-    foreach ($role in $RbacRole) { $start.ArgumentList.Add('--rbac-role'); $start.ArgumentList.Add((Resolve-Path -LiteralPath $role).Path) }
-    if ($RbacUser) { $start.ArgumentList.Add('--rbac-user'); $start.ArgumentList.Add($RbacUser) }
-    $start.UseShellExecute = $false
-    $start.RedirectStandardInput = $true
-    $start.RedirectStandardOutput = $true
-    $process = [Diagnostics.Process]::Start($start)
-    $lineTask = $process.StandardOutput.ReadLineAsync()
-    if (-not $lineTask.Wait([TimeSpan]::FromSeconds($StartTimeoutSec)) -or -not $lineTask.Result) {
-        if (-not $process.HasExited) { $process.Kill($true) }
-        throw "The lab did not print its endpoints within $StartTimeoutSec s (exit: $($process.HasExited))."
+    catch {
+        foreach ($entry in $starting) {
+            if ($entry.Process -and -not $entry.Process.HasExited) { $entry.Process.Kill($true) }
+            Remove-Item -Recurse -Force -ErrorAction Ignore $entry.StateDirectory
+        }
+        throw
     }
-    $lab = $lineTask.Result | ConvertFrom-Json
-    $lab | Add-Member -NotePropertyName Process -NotePropertyValue $process
-    $lab | Add-Member -NotePropertyName StateDirectory -NotePropertyValue $stateDirectory
-    $lab
+
+    foreach ($entry in $starting) {
+        $lab = $entry.Line.Result | ConvertFrom-Json
+        $lab | Add-Member -NotePropertyName Process -NotePropertyValue $entry.Process
+        $lab | Add-Member -NotePropertyName StateDirectory -NotePropertyValue $entry.StateDirectory
+        $lab
+    }
 }
 
 function Stop-PostHogLab {
+    <# Stops labs (by their process, never by name): every one is told at once, then each is waited for. #>
     [CmdletBinding()]
-    param([Parameter(ValueFromPipeline)] $Lab)
+    param([Parameter(ValueFromPipeline, Position = 0)] $Lab)
+    begin { $stopping = [Collections.Generic.List[object]]::new() }
     process {
-        if (-not $Lab) { return }
-        $process = $Lab.Process
-        if (-not $process.HasExited) {
-            try { $process.StandardInput.Close() } catch { Write-Verbose "stdin already closed: $_" }
-            if (-not $process.WaitForExit(10000)) { $process.Kill($true); $process.WaitForExit(5000) | Out-Null }
+        foreach ($one in @($Lab)) {
+            if (-not $one) { continue }
+            if (-not $one.Process.HasExited) {
+                try { $one.Process.StandardInput.Close() } catch { Write-Verbose "stdin already closed: $_" }
+            }
+            $stopping.Add($one)
         }
-        Remove-Item -Recurse -Force -ErrorAction Ignore $Lab.StateDirectory
+    }
+    end {
+        foreach ($one in $stopping) {
+            $process = $one.Process
+            if (-not $process.HasExited -and -not $process.WaitForExit(10000)) { $process.Kill($true); $process.WaitForExit(5000) | Out-Null }
+            Remove-Item -Recurse -Force -ErrorAction Ignore $one.StateDirectory
+        }
     }
 }
 

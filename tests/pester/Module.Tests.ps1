@@ -13,15 +13,31 @@ BeforeAll {
     $script:pwshArguments = @(if ((Split-Path -Leaf $pwsh) -like 'dotnet*') { [Reflection.Assembly]::GetEntryAssembly().Location })
     Import-Module (Join-Path $PSScriptRoot 'LabHarness.psm1') -Force
 
-    # Runs a script in a brand-new pwsh (in WorkingDirectory when given) and returns its output lines; throws on a non-zero exit.
-    function Invoke-FreshPwsh([string] $Script, [string] $WorkingDirectory) {
+    # Starts a script in a brand-new pwsh (in WorkingDirectory when given, with this session's environment) and
+    # returns at once: several fresh sessions can start side by side. Receive-FreshPwsh waits for one.
+    function Start-FreshPwsh([string] $Script, [string] $WorkingDirectory) {
+        $start = [Diagnostics.ProcessStartInfo]::new($pwsh)
         $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($Script))
-        if ($WorkingDirectory) { Push-Location $WorkingDirectory }
-        try { $output = & $pwsh @pwshArguments -NoProfile -NonInteractive -EncodedCommand $encoded 2>&1 }
-        finally { if ($WorkingDirectory) { Pop-Location } }
-        if ($LASTEXITCODE -ne 0) { throw "fresh pwsh exited $LASTEXITCODE`n$($output -join "`n")" }
-        $output | ForEach-Object { "$_" }
+        foreach ($argument in @($pwshArguments) + @('-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded)) { $start.ArgumentList.Add($argument) }
+        $start.WorkingDirectory = if ($WorkingDirectory) { $WorkingDirectory } else { (Get-Location -PSProvider FileSystem).ProviderPath }
+        $start.UseShellExecute = $false
+        $start.RedirectStandardOutput = $true
+        $start.RedirectStandardError = $true
+        $process = [Diagnostics.Process]::Start($start)
+        [pscustomobject]@{ Process = $process; Output = $process.StandardOutput.ReadToEndAsync(); Errors = $process.StandardError.ReadToEndAsync() }
     }
+
+    # The fresh session's output lines (then its error lines); throws on a non-zero exit.
+    function Receive-FreshPwsh($Session) {
+        # A hang guard, not a timing.
+        if (-not $Session.Process.WaitForExit(180000)) { $Session.Process.Kill($true) }
+        $Session.Process.WaitForExit()
+        $output = @(($Session.Output.Result + $Session.Errors.Result) -split "\r?\n" | Where-Object { $_ -ne '' })
+        if ($Session.Process.ExitCode -ne 0) { throw "fresh pwsh exited $($Session.Process.ExitCode)`n$($output -join "`n")" }
+        $output
+    }
+
+    function Invoke-FreshPwsh([string] $Script, [string] $WorkingDirectory) { Receive-FreshPwsh (Start-FreshPwsh $Script $WorkingDirectory) }
 
     function Get-NuGetPackageRoot {
         (Split-Path (Split-Path (Split-Path (Split-Path $env:POSTHOGRUNBOOK_PESTER))))
@@ -112,15 +128,10 @@ Get-Command -Module PostHogRunbook | ForEach-Object Name
 Describe 'Loading beside other modules' {
     BeforeAll {
         $script:lab = Start-PostHogLab -Scenario healthy
-    }
-    AfterAll { Stop-PostHogLab $script:lab }
-
-    It 'works when another YamlDotNet version is already loaded in the session' {
         $otherYaml = Join-Path (Get-NuGetPackageRoot) 'yamldotnet/13.1.1/lib/netstandard2.1/YamlDotNet.dll'
-        Test-Path $otherYaml | Should -BeTrue -Because 'the build restores YamlDotNet 13.1.1 as a test tool'
         $kubeconfig = $lab.kubeconfig
-        if (-not $kubeconfig) { Set-ItResult -Skipped -Because 'the lab has no Kubernetes API yet'; return }
-        $output = Invoke-FreshPwsh @"
+        # Three fresh sessions, side by side; each It reads its own.
+        $script:besideYaml = Start-FreshPwsh @"
 `$ErrorActionPreference = 'Stop'
 Add-Type -Path '$otherYaml'
 Import-Module '$manifestPath'
@@ -129,6 +140,31 @@ Import-Module '$manifestPath'
 'server=' + `$config.KubeServer
 [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'YamlDotNet' } | ForEach-Object { 'yaml=' + `$_.GetName().Version + '@' + [Runtime.Loader.AssemblyLoadContext]::GetLoadContext(`$_).Name }
 "@
+        $script:loadContexts = Start-FreshPwsh @"
+Import-Module '$manifestPath'
+Get-PostHogRunbookConfig | Out-Null
+[AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -in 'PostHogRunbook.Engine', 'KubernetesClient', 'PostHogRunbook.Model', 'PostHogRunbook' } |
+    ForEach-Object { `$_.GetName().Name + '@' + [Runtime.Loader.AssemblyLoadContext]::GetLoadContext(`$_).Name }
+"@
+        $script:reimport = Start-FreshPwsh @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$manifestPath'
+(Get-PostHogStatus -StatusPageUrl '$($lab.statusPage)').State
+Remove-Module PostHogRunbook
+Import-Module '$manifestPath'
+(Get-PostHogStatus -StatusPageUrl '$($lab.statusPageV2)').State
+(Get-Module PostHogRunbook).Name
+"@
+    }
+    AfterAll {
+        # Every session ends before its lab does, whatever the tests did with them.
+        foreach ($session in $besideYaml, $loadContexts, $reimport) { if ($session) { try { Receive-FreshPwsh $session | Out-Null } catch { Write-Verbose "$_" } } }
+        Stop-PostHogLab $script:lab
+    }
+
+    It 'works when another YamlDotNet version is already loaded in the session' {
+        Test-Path $otherYaml | Should -BeTrue -Because 'the build restores YamlDotNet 13.1.1 as a test tool'
+        $output = Receive-FreshPwsh $besideYaml
         $output | Should -Contain 'context=lab'
         ($output | Where-Object { $_ -like 'server=*' }) | Should -Be "server=$($lab.kubernetes)"
         $yaml = @($output | Where-Object { $_ -like 'yaml=*' })
@@ -138,27 +174,14 @@ Import-Module '$manifestPath'
     }
 
     It 'loads the engine and KubernetesClient into its own load context, and the model into the default one' {
-        $output = Invoke-FreshPwsh @"
-Import-Module '$manifestPath'
-Get-PostHogRunbookConfig | Out-Null
-[AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -in 'PostHogRunbook.Engine', 'KubernetesClient', 'PostHogRunbook.Model', 'PostHogRunbook' } |
-    ForEach-Object { `$_.GetName().Name + '@' + [Runtime.Loader.AssemblyLoadContext]::GetLoadContext(`$_).Name }
-"@
+        $output = Receive-FreshPwsh $loadContexts
         $output | Should -Contain 'PostHogRunbook.Engine@PostHogRunbook'
         $output | Should -Contain 'PostHogRunbook.Model@Default'
         $output | Should -Contain 'PostHogRunbook@Default'
     }
 
     It 'imports, removes and imports again in one session, and still works' {
-        $output = Invoke-FreshPwsh @"
-`$ErrorActionPreference = 'Stop'
-Import-Module '$manifestPath'
-(Get-PostHogStatus -StatusPageUrl '$($lab.statusPage)').State
-Remove-Module PostHogRunbook
-Import-Module '$manifestPath'
-(Get-PostHogStatus -StatusPageUrl '$($lab.statusPageV2)').State
-(Get-Module PostHogRunbook).Name
-"@
+        $output = Receive-FreshPwsh $reimport
         $output | Should -Be @('Operational', 'Operational', 'PostHogRunbook')
     }
 }

@@ -53,10 +53,20 @@ namespace PostHogRunbook.Engine.Configuration
         /// <summary>The incident journal's folder; unset means PostHogRunbook/incidents in the user's data folder.</summary>
         public static readonly RunbookSetting JournalPath = new(nameof(JournalPath), SettingKind.Text, null, false, "POSTHOG_RUNBOOK_JOURNAL");
 
+        /// <summary>PromQL label matchers added to both metrics, e.g. namespace="posthog": one Prometheus, many deployments.</summary>
+        public static readonly RunbookSetting MetricsSelector = new(nameof(MetricsSelector), SettingKind.Text, null, false);
+
+        /// <summary>The metrics' window, a Prometheus duration: rate() and increase() over it.</summary>
+        public static readonly RunbookSetting MetricsWindow = new(nameof(MetricsWindow), SettingKind.Text, "5m", false);
+
+        /// <summary>What "now" means: errors in this last stretch of the metrics and of the logs are errors now.</summary>
+        public static readonly RunbookSetting RecentWindow = new(nameof(RecentWindow), SettingKind.Text, "1m", false);
+
         public static readonly IReadOnlyList<RunbookSetting> All = new[]
         {
             PostHogHost, Region, ProjectApiKey, PersonalApiKey, StatusPageUrl, HealthUrl, PrometheusUrl, KubeConfig, Context,
             Namespace, Deployment, Container, Selector, SecretName, SecretKey, TimeoutSec, ErrorMetric, RequestMetric, NoiseFloor, DegradedRatio, OutageRatio, JournalPath,
+            MetricsSelector, MetricsWindow, RecentWindow,
         };
 
         public static RunbookSetting? Find(string name)

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using PostHogRunbook.Engine.Configuration;
 using PostHogRunbook.Model;
 
 namespace PostHogRunbook.Engine.Triage
@@ -142,12 +143,12 @@ namespace PostHogRunbook.Engine.Triage
         static List<DecisionEvidence> NotMeasured(TriageSignals signals)
             => ErrorSources
                 .Where(name => !signals.Ran(name))
-                .Select(name => new DecisionEvidence(name, $"{Source(name)} not known ({name} {StatusOf(signals.Checks, name)}{ReasonOf(signals.Checks, name)})"))
+                .Select(name => new DecisionEvidence(name, $"{Source(name, signals)} not known ({name} {StatusOf(signals.Checks, name)}{ReasonOf(signals.Checks, name)})"))
                 .ToList();
 
         static List<DecisionEvidence> NoErrorsBecause(TriageSignals signals, List<DecisionEvidence> notMeasured, DecisionEvidence? reachGap)
         {
-            var clean = ErrorSources.Where(name => signals.Ran(name) && !(name == TriageCheckName.PostHogApi && reachGap != null)).Select(Source).ToList();
+            var clean = ErrorSources.Where(name => signals.Ran(name) && !(name == TriageCheckName.PostHogApi && reachGap != null)).Select(name => Source(name, signals)).ToList();
             var facts = new List<DecisionEvidence> { new(null, $"{JoinAnd(clean)} show{(clean.Count == 1 ? "s" : string.Empty)} none") };
             if (reachGap != null)
             {
@@ -221,12 +222,12 @@ namespace PostHogRunbook.Engine.Triage
             _ => "unknown",
         };
 
-        static string Source(TriageCheckName name) => name switch
+        static string Source(TriageCheckName name, TriageSignals signals) => name switch
         {
             TriageCheckName.PostHogApi => "the probe",
             TriageCheckName.AppHealth => "/health",
             TriageCheckName.ErrorRate => "the metrics",
-            _ => "the last minute of logs",
+            _ => $"{TimeWindow.PhraseOf(signals.Logs?.RecentWindow ?? signals.Rate?.RecentWindow ?? "1m")} of logs",
         };
 
         static string JoinAnd(List<string> parts)
@@ -264,7 +265,7 @@ namespace PostHogRunbook.Engine.Triage
 
             if (signals.LogErrorsLastMinute > 0)
             {
-                reasons.Add(new(TriageCheckName.ErrorLogs, $"{signals.LogErrorsLastMinute} PostHog error lines in the last minute of logs ({Counts(signals.Logs!.LastMinuteCountsByStatus)})"));
+                reasons.Add(new(TriageCheckName.ErrorLogs, $"{signals.LogErrorsLastMinute} PostHog error lines in {TimeWindow.PhraseOf(signals.Logs!.RecentWindow)} of logs ({Counts(signals.Logs!.LastMinuteCountsByStatus)})"));
             }
 
             return reasons;
@@ -318,7 +319,7 @@ namespace PostHogRunbook.Engine.Triage
 
             if (signals.LogErrorsInWindow > 0)
             {
-                return new(TriageCheckName.ErrorLogs, $"{signals.LogErrorsInWindow} PostHog error lines in the logs over {signals.Logs!.SinceSeconds / 60} min, none in the last minute");
+                return new(TriageCheckName.ErrorLogs, $"{signals.LogErrorsInWindow} PostHog error lines in the logs over {signals.Logs!.SinceSeconds / 60} min, none in {TimeWindow.PhraseOf(signals.Logs.RecentWindow)}");
             }
 
             return null;

@@ -15,6 +15,10 @@ namespace PostHogRunbook.Engine.Triage
             OnlyChecks = onlyChecks;
             CheckTimeout = TimeSpan.FromSeconds(profile.GetInt(RunbookSetting.TimeoutSec, 10));
             Thresholds = profile.GetThresholds();
+
+            // Bad windows fail the request here, like bad thresholds, rather than each check that reads them.
+            _ = profile.GetWindow(RunbookSetting.MetricsWindow);
+            _ = profile.GetWindow(RunbookSetting.RecentWindow);
         }
 
         public RunbookProfile Profile { get; }

@@ -12,7 +12,8 @@ namespace PostHogRunbook.Model
             IReadOnlyDictionary<string, int> countsByStatus,
             IReadOnlyDictionary<string, int> lastMinuteCountsByStatus,
             IReadOnlyList<string> samples,
-            IReadOnlyList<string> podErrors)
+            IReadOnlyList<string> podErrors,
+            string recentWindow = "1m")
         {
             PodsRead = podsRead;
             SinceSeconds = sinceSeconds;
@@ -21,6 +22,7 @@ namespace PostHogRunbook.Model
             LastMinuteCountsByStatus = lastMinuteCountsByStatus;
             Samples = samples;
             PodErrors = podErrors;
+            RecentWindow = recentWindow;
         }
 
         public int PodsRead { get; }
@@ -31,6 +33,7 @@ namespace PostHogRunbook.Model
 
         public IReadOnlyDictionary<string, int> CountsByStatus { get; }
 
+        /// <summary>The error lines of the recent window (RecentWindow; by default the last minute), by status.</summary>
         public IReadOnlyDictionary<string, int> LastMinuteCountsByStatus { get; }
 
         /// <summary>A few error lines, redacted.</summary>
@@ -38,6 +41,9 @@ namespace PostHogRunbook.Model
 
         /// <summary>Pods whose logs could not be read, and why.</summary>
         public IReadOnlyList<string> PodErrors { get; }
+
+        /// <summary>What "now" meant, a Prometheus duration (the RecentWindow setting; default 1m).</summary>
+        public string RecentWindow { get; }
 
         public override string ToString()
         {

@@ -15,7 +15,8 @@ namespace PostHogRunbook.Model
             double errorsPerSecondNow,
             double errorsInWindow,
             string? dominantStatus,
-            IReadOnlyList<string> queries)
+            IReadOnlyList<string> queries,
+            string recentWindow = "1m")
         {
             PrometheusUrl = prometheusUrl;
             Window = window;
@@ -27,6 +28,7 @@ namespace PostHogRunbook.Model
             ErrorsInWindow = errorsInWindow;
             DominantStatus = dominantStatus;
             Queries = queries;
+            RecentWindow = recentWindow;
         }
 
         public string PrometheusUrl { get; }
@@ -44,7 +46,7 @@ namespace PostHogRunbook.Model
         /// <summary>Errors / requests over the window; null without the request metric.</summary>
         public double? ErrorRatio { get; }
 
-        /// <summary>rate(errors[1m]): are the errors still happening?</summary>
+        /// <summary>rate(errors[RecentWindow]): are the errors still happening?</summary>
         public double ErrorsPerSecondNow { get; }
 
         /// <summary>increase(errors[window]): were there any in the window at all?</summary>
@@ -53,6 +55,9 @@ namespace PostHogRunbook.Model
         public string? DominantStatus { get; }
 
         public IReadOnlyList<string> Queries { get; }
+
+        /// <summary>What "now" meant, a Prometheus duration (the RecentWindow setting; default 1m).</summary>
+        public string RecentWindow { get; }
 
         public override string ToString()
             => string.Create(

@@ -40,6 +40,21 @@ namespace PostHogRunbook.Commands
         [ValidateNotNull]
         public Uri? PrometheusUrl { get; set; }
 
+        /// <summary>PromQL label matchers for both metrics (namespace="posthog"): one Prometheus, many deployments.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? MetricsSelector { get; set; }
+
+        /// <summary>The metrics' window, a Prometheus duration (default 5m).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? MetricsWindow { get; set; }
+
+        /// <summary>What "now" means in the metrics and the logs, a Prometheus duration (default 1m).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? RecentWindow { get; set; }
+
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         public string? KubeConfig { get; set; }

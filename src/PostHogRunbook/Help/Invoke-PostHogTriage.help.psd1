@@ -12,6 +12,9 @@
         ProjectApiKey  = 'The project key (phc_...) to probe /flags with when the deployment''s secret cannot be read, as a SecureString.'
         PersonalApiKey = 'A personal key (phx_...) to probe the private API (/api/users/@me/) with, as a SecureString.'
         PrometheusUrl  = 'The Prometheus server that scrapes the integration (default http://localhost:9090).'
+        MetricsSelector = 'PromQL label matchers added to both metrics, for a Prometheus that scrapes more than this integration: namespace="posthog" queries posthog_errors_total{namespace="posthog"}. Default none.'
+        MetricsWindow  = 'The metrics'' window, a Prometheus duration (30s, 5m, 1h): rate() and increase() over it (default 5m).'
+        RecentWindow   = 'What "errors now" means, a Prometheus duration (default 1m): the metrics'' rate over it and the log lines it holds. Keep it at least two scrape intervals long. A bad duration is InvalidSettingDuration.'
         KubeConfig     = 'The kubeconfig (default $env:KUBECONFIG, then ~/.kube/config). Without one the Workload and ErrorLogs checks are Skipped. A KUBECONFIG list is merged as kubectl merges it. The path means what it means in your shell: relative to the current location, ~ for your home, drive paths such as TestDrive:/x.'
         Context        = 'One or more kube contexts (default the kubeconfig''s current-context). Several are triaged concurrently, one report each. Tab completes the kubeconfig''s contexts, leaving out those already typed.'
         Namespace      = 'The integration''s namespace (default the context''s namespace).'
@@ -31,6 +34,7 @@
         @{ Title = 'Triage the integration of the current context'; Code = 'Invoke-PostHogTriage -HealthUrl https://integration.internal/health'; Remarks = 'Shows the verdict, the decision path and each check with its duration and finding.' }
         @{ Title = 'Fail a scheduled CI job on P1 or P2'; Code = 'Invoke-PostHogTriage -Quiet -FailOnSeverity P2'; Remarks = 'Prints nothing when Healthy; throws TriageSeverityReached (pwsh exits 1) when a report is P1 or P2. Equivalent: if ((Invoke-PostHogTriage).Severity -in ''P1'',''P2'') { exit 1 }.' }
         @{ Title = 'Two clusters at once, as a table'; Code = 'Invoke-PostHogTriage -Context prod-us, prod-eu | Format-Table'; Remarks = 'One report per context, triaged concurrently.' }
+        @{ Title = 'One Prometheus for several namespaces'; Code = 'Invoke-PostHogTriage -PrometheusUrl http://prometheus.monitoring:9090 -MetricsSelector ''namespace="posthog"'' -MetricsWindow 15m'; Remarks = 'Queries only the posthog namespace''s series, over 15 minutes; the decision path and the evidence name the window.' }
         @{ Title = 'See why a check could not run'; Code = '(Invoke-PostHogTriage).Checks | Where-Object Status -eq Unavailable | Select-Object Name, ErrorId, Error'; Remarks = 'Unavailable checks keep their stable error id (PrometheusUnreachable, KubernetesForbidden, CheckTimedOut, ...) and the reason.' }
     )
     Links       = @('about_PostHogRunbook', 'Get-PostHogStatus', 'Get-PostHogRunbookConfig')

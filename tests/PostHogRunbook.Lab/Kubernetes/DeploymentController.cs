@@ -34,6 +34,13 @@ namespace PostHogRunbook.Lab.Kubernetes
         readonly Dictionary<string, PodCondition> writtenConditions = new();
         int podCounter;
 
+        // A world at rest: the last reconcile wrote nothing and left no rollout in flight, at this store revision
+        // and scenario. Until one of them changes, a tick would compute the same and write nothing: it is skipped,
+        // so an idle lab costs next to no CPU (a run starts a couple of dozen of them on two cores).
+        long restingAt = -1;
+        LabScenario? restingScenario;
+        bool anyInFlight;
+
         public DeploymentController(ObjectStore store, Func<LabScenario> currentScenario)
         {
             this.store = store;
@@ -50,7 +57,7 @@ namespace PostHogRunbook.Lab.Kubernetes
                 {
                     try
                     {
-                        ReconcileAll();
+                        ReconcileUnlessAtRest();
                         if (DateTimeOffset.UtcNow >= nextSweep)
                         {
                             nextSweep = DateTimeOffset.UtcNow + EventSweepInterval;
@@ -74,6 +81,7 @@ namespace PostHogRunbook.Lab.Kubernetes
             lock (gate)
             {
                 governedReplicaSets.Add(ns + "/" + replicaSetName);
+                restingAt = -1;
             }
         }
 
@@ -90,6 +98,7 @@ namespace PostHogRunbook.Lab.Kubernetes
                 }
 
                 writtenConditions.Clear();
+                restingAt = -1;
             }
         }
 
@@ -97,12 +106,40 @@ namespace PostHogRunbook.Lab.Kubernetes
         {
             lock (gate)
             {
-                var now = DateTimeOffset.UtcNow;
-                foreach (var deployment in store.List(ResourceTypes.Deployments, null).Items)
-                {
-                    Reconcile(deployment, now);
-                }
+                ReconcileAllHeld();
             }
+        }
+
+        /// <summary>The loop's tick: a reconcile, unless nothing has changed since one that found the world at rest.</summary>
+        void ReconcileUnlessAtRest()
+        {
+            lock (gate)
+            {
+                if (restingAt >= 0 && store.Revision == restingAt && ReferenceEquals(currentScenario(), restingScenario))
+                {
+                    return;
+                }
+
+                ReconcileAllHeld();
+            }
+        }
+
+        /// <summary>Every deployment, with the gate held.</summary>
+        void ReconcileAllHeld()
+        {
+            var scenario = currentScenario();
+            var before = store.Revision;
+            anyInFlight = false;
+            var now = DateTimeOffset.UtcNow;
+            foreach (var deployment in store.List(ResourceTypes.Deployments, null).Items)
+            {
+                Reconcile(deployment, now);
+            }
+
+            // Any write, ours or a client's meanwhile, moves the revision: then the next tick looks again.
+            var after = store.Revision;
+            restingAt = after == before && !anyInFlight ? after : -1;
+            restingScenario = scenario;
         }
 
         void Reconcile(JsonObject deployment, DateTimeOffset now)
@@ -231,9 +268,12 @@ namespace PostHogRunbook.Lab.Kubernetes
             SetIfPositive(status, "availableReplicas", ready);
             SetIfPositive(status, "unavailableReplicas", Math.Max(total, replicas) - ready);
             var previous = deployment["status"]?["conditions"] as JsonArray;
+            var progressing = ProgressingCondition(previous, deployment, newName, complete, progressReason, progressed, now);
+            // A rollout in flight changes with time alone (its progress deadline): the world is not at rest.
+            anyInFlight |= progressing["reason"]?.GetValue<string>() is { } reason && InFlightReasons.Contains(reason);
             status["conditions"] = new JsonArray(
                 AvailableCondition(previous, ready >= replicas - maxUnavailable, now),
-                ProgressingCondition(previous, deployment, newName, complete, progressReason, progressed, now));
+                progressing);
             if (total == 0)
             {
                 status.Remove("replicas");

@@ -9,13 +9,15 @@ using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using k8s.Models;
+using PostHogRunbook.Engine.Configuration;
 using PostHogRunbook.Model;
 
 namespace PostHogRunbook.Engine.Triage.Checks
 {
     /// <summary>
     /// The runbook's `kubectl logs -l app=... --since=5m | grep -i error`, counted by the HTTP status PostHog
-    /// returned, with a few redacted samples. Logs are read as streams, line by line, pods in parallel.
+    /// returned, with a few redacted samples, and how many of them fall in the recent window (RecentWindow, default
+    /// the last minute: errors now). Logs are read as streams, line by line, pods in parallel.
     /// </summary>
     internal sealed class ErrorLogsCheck : ITriageCheck
     {
@@ -41,6 +43,7 @@ namespace PostHogRunbook.Engine.Triage.Checks
                 return CheckOutcome.Skipped("no kubeconfig: pass -KubeConfig or set KUBECONFIG");
             }
 
+            var recent = context.Profile.GetWindow(RunbookSetting.RecentWindow);
             var gateway = await context.GatewayAsync().ConfigureAwait(false);
             var pods = await context.PodsAsync().ConfigureAwait(false);
             if (pods.Count == 0)
@@ -49,7 +52,7 @@ namespace PostHogRunbook.Engine.Triage.Checks
                 throw WorkloadCheck.SelectorMatchesNoPods(context, gateway, "the runbook reads the integration's logs through it");
             }
 
-            var tally = new LogTally(context.Time.GetUtcNow().AddSeconds(-60));
+            var tally = new LogTally(context.Time.GetUtcNow() - recent.Duration, recent.Text);
             var podErrors = new ConcurrentBag<(string Pod, RunbookException Error)>();
             using var throttle = new SemaphoreSlim(MaxParallelPods);
             var reads = pods.Select(async pod =>
@@ -79,7 +82,7 @@ namespace PostHogRunbook.Engine.Triage.Checks
             var counts = string.Join(", ", evidence.CountsByStatus.OrderByDescending(e => e.Value).Select(e => $"{e.Key}: {e.Value}"));
             var total = evidence.CountsByStatus.Values.Sum();
             var lastMinute = evidence.LastMinuteCountsByStatus.Values.Sum();
-            var line = $"{total} PostHog error lines in {evidence.PodsRead} pods over {SinceSeconds / 60} min{(total > 0 ? $" ({counts}), {lastMinute} in the last minute" : string.Empty)}";
+            var line = $"{total} PostHog error lines in {evidence.PodsRead} pods over {SinceSeconds / 60} min{(total > 0 ? $" ({counts}), {lastMinute} in {recent.Phrase}" : string.Empty)}";
             if (!podErrors.IsEmpty)
             {
                 line += $"; {podErrors.Count} pods unreadable";
@@ -111,12 +114,17 @@ namespace PostHogRunbook.Engine.Triage.Checks
         sealed class LogTally
         {
             readonly DateTimeOffset lastMinuteFrom;
+            readonly string recentWindow;
             readonly ConcurrentDictionary<string, int> window = new(StringComparer.Ordinal);
             readonly ConcurrentDictionary<string, int> lastMinute = new(StringComparer.Ordinal);
             readonly ConcurrentQueue<string> samples = new();
             long lines;
 
-            public LogTally(DateTimeOffset lastMinuteFrom) => this.lastMinuteFrom = lastMinuteFrom;
+            public LogTally(DateTimeOffset lastMinuteFrom, string recentWindow)
+            {
+                this.lastMinuteFrom = lastMinuteFrom;
+                this.recentWindow = recentWindow;
+            }
 
             public void Add(string line, TriageContext context)
             {
@@ -141,7 +149,7 @@ namespace PostHogRunbook.Engine.Triage.Checks
             }
 
             public ErrorLogEvidence ToEvidence(int podsRead, TriageContext context, IReadOnlyList<string> podErrors)
-                => new(podsRead, SinceSeconds, Interlocked.Read(ref lines), new Dictionary<string, int>(window), new Dictionary<string, int>(lastMinute), samples.Take(MaxSamples).ToList(), podErrors);
+                => new(podsRead, SinceSeconds, Interlocked.Read(ref lines), new Dictionary<string, int>(window), new Dictionary<string, int>(lastMinute), samples.Take(MaxSamples).ToList(), podErrors, recentWindow);
 
             static (DateTimeOffset? At, string Text) SplitTimestamp(string line)
             {

@@ -12,13 +12,12 @@ namespace PostHogRunbook.Engine.Triage.Checks
 {
     /// <summary>
     /// The integration's own traffic, from Prometheus: errors per status over the window, the ratio to requests
-    /// when the request counter exists, whether errors are still happening (last minute), and whether there were
-    /// any in the window. A dead Prometheus is the runbook's "metrics unavailable": Unavailable, not a crash.
+    /// when the request counter exists, whether errors are still happening (the recent window, default the last
+    /// minute), and whether there were any in the window. The series are narrowed by MetricsSelector. A dead
+    /// Prometheus is the runbook's "metrics unavailable": Unavailable, not a crash.
     /// </summary>
     internal sealed class ErrorRateCheck : ITriageCheck
     {
-        public const string Window = "5m";
-
         public TriageCheckName Name => TriageCheckName.ErrorRate;
 
         public int SequentialCalls => 1;
@@ -34,11 +33,16 @@ namespace PostHogRunbook.Engine.Triage.Checks
 
             var errors = context.Profile.Get(RunbookSetting.ErrorMetric)!;
             var requests = context.Profile.Get(RunbookSetting.RequestMetric)!;
+            var selector = context.Profile.Get(RunbookSetting.MetricsSelector);
+            var errorSeries = MetricSeries.Select(errors, selector);
+            var requestSeries = MetricSeries.Select(requests, selector);
+            var window = context.Profile.GetWindow(RunbookSetting.MetricsWindow).Text;
+            var recent = context.Profile.GetWindow(RunbookSetting.RecentWindow);
             var prometheus = new PrometheusClient(context.Http, url, context.CheckTimeout);
-            var byStatusQuery = $"sum by (status) (rate({errors}[{Window}]))";
-            var requestsQuery = $"sum(rate({requests}[{Window}]))";
-            var nowQuery = $"sum(rate({errors}[1m]))";
-            var windowQuery = $"sum(increase({errors}[{Window}]))";
+            var byStatusQuery = $"sum by (status) (rate({errorSeries}[{window}]))";
+            var requestsQuery = $"sum(rate({requestSeries}[{window}]))";
+            var nowQuery = $"sum(rate({errorSeries}[{recent.Text}]))";
+            var windowQuery = $"sum(increase({errorSeries}[{window}]))";
             var byStatusTask = prometheus.QueryAsync(byStatusQuery, cancellationToken);
             var requestsTask = prometheus.QueryAsync(requestsQuery, cancellationToken);
             var nowTask = prometheus.QueryAsync(nowQuery, cancellationToken);
@@ -57,7 +61,7 @@ namespace PostHogRunbook.Engine.Triage.Checks
                 throw new RunbookException(
                     "MetricsMissing",
                     RunbookErrorKind.ObjectNotFound,
-                    $"Metrics unavailable: Prometheus at {url} has no series for {errors} or {requests}. Is it scraping the integration?",
+                    $"Metrics unavailable: Prometheus at {url} has no series for {errorSeries} or {requestSeries}. Is it scraping the integration?",
                     url.ToString());
             }
 
@@ -67,12 +71,12 @@ namespace PostHogRunbook.Engine.Triage.Checks
             var now = nowSamples.Sum(s => s.Value);
             var inWindow = windowSamples.Sum(s => s.Value);
             var dominant = byStatus.Where(e => e.Value > 0).OrderByDescending(e => e.Value).Select(e => e.Key).FirstOrDefault();
-            var evidence = new ErrorRateEvidence(context.Redactor.Redact(url.ToString()), Window, byStatus, errorsPerSecond, requestsPerSecond, ratio, now, inWindow, dominant, new[] { byStatusQuery, requestsQuery, nowQuery, windowQuery });
+            var evidence = new ErrorRateEvidence(context.Redactor.Redact(url.ToString()), window, byStatus, errorsPerSecond, requestsPerSecond, ratio, now, inWindow, dominant, new[] { byStatusQuery, requestsQuery, nowQuery, windowQuery }, recent.Text);
 
             var rateText = errorsPerSecond.ToString("0.##", CultureInfo.InvariantCulture) + " errors/s";
             var ratioText = ratio is { } r ? $" ({TriageDecision.Percent(r)} of {requestsPerSecond!.Value.ToString("0.##", CultureInfo.InvariantCulture)} req/s)" : " (no request metric)";
             var statusText = byStatus.Any(e => e.Value > 0) ? ", " + string.Join(", ", byStatus.Where(e => e.Value > 0).OrderByDescending(e => e.Value).Select(e => $"{e.Key}: {e.Value.ToString("0.##", CultureInfo.InvariantCulture)}/s")) : string.Empty;
-            var line = $"{rateText}{ratioText} over {Window}{statusText}";
+            var line = $"{rateText}{ratioText} over {window}{statusText}";
             var erroringNow = now > 0 && (ratio == null || ratio >= thresholds.NoiseFloor);
             if (erroringNow)
             {
@@ -80,7 +84,7 @@ namespace PostHogRunbook.Engine.Triage.Checks
             }
 
             return inWindow > 0 || errorsPerSecond > 0
-                ? new CheckOutcome(CheckStatus.Warn, line + (now > 0 ? "; under the noise floor now." : "; none in the last minute."), evidence)
+                ? new CheckOutcome(CheckStatus.Warn, line + (now > 0 ? "; under the noise floor now." : $"; none in {recent.Phrase}."), evidence)
                 : new CheckOutcome(CheckStatus.Pass, line + ".", evidence);
         }
     }
