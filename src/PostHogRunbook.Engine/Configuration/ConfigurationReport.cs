@@ -80,8 +80,8 @@ namespace PostHogRunbook.Engine.Configuration
             return new RunbookConfiguration(
                 Shown(redactor, profile.RawValueOf(RunbookSetting.PostHogHost)),
                 region,
-                !string.IsNullOrEmpty(Valid(profile, RunbookSetting.ProjectApiKey)),
-                !string.IsNullOrEmpty(Valid(profile, RunbookSetting.PersonalApiKey)),
+                profile.GetSecret(RunbookSetting.ProjectApiKey) != null,
+                profile.GetSecret(RunbookSetting.PersonalApiKey) != null,
                 Shown(redactor, profile.RawValueOf(RunbookSetting.StatusPageUrl)),
                 Shown(redactor, profile.RawValueOf(RunbookSetting.HealthUrl)),
                 Shown(redactor, profile.RawValueOf(RunbookSetting.PrometheusUrl)),

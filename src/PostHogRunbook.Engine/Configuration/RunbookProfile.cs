@@ -76,7 +76,8 @@ namespace PostHogRunbook.Engine.Configuration
         /// always be shown.
         /// </summary>
         /// <param name="session">The runspace's Set-PostHogRunbookConfig values (the cmdlets keep one set per runspace).</param>
-        public static RunbookProfile Resolve(IReadOnlyDictionary<string, string?> parameters, string? explicitConfigPath, RunbookEnvironment environment, IReadOnlyDictionary<string, string>? session = null)
+        /// <param name="secrets">The keys passed as SecureString parameters and kept in the session: they stay SecureString.</param>
+        public static RunbookProfile Resolve(IReadOnlyDictionary<string, string?> parameters, string? explicitConfigPath, RunbookEnvironment environment, IReadOnlyDictionary<string, string>? session = null, SecretInputs? secrets = null)
         {
             ArgumentNullException.ThrowIfNull(parameters);
             ArgumentNullException.ThrowIfNull(environment);
@@ -102,7 +103,7 @@ namespace PostHogRunbook.Engine.Configuration
 
             foreach (var setting in RunbookSetting.All)
             {
-                var resolved = ResolveOne(setting, parameters, session, file, environment);
+                var resolved = setting.IsSecret ? ResolveSecret(setting, parameters, secrets, environment) : ResolveOne(setting, parameters, session, file, environment);
                 profile.values[setting.Name] = resolved;
                 if (resolved.Problem != null)
                 {
@@ -154,6 +155,13 @@ namespace PostHogRunbook.Engine.Configuration
             => values.TryGetValue((setting ?? throw new ArgumentNullException(nameof(setting))).Name, out var entry) ? entry.Problem : null;
 
         /// <summary>The value as its source gave it, even when it breaks the rule: for showing the profile. Never a key.</summary>
+        /// <summary>
+        /// A key (ProjectApiKey, PersonalApiKey) as a SecureString, or null; <see cref="Get"/> never returns a key. The
+        /// caller turns it into text only for the request that sends it.
+        /// </summary>
+        public System.Security.SecureString? GetSecret(RunbookSetting setting)
+            => values.TryGetValue((setting ?? throw new ArgumentNullException(nameof(setting))).Name, out var entry) ? entry.Secret : null;
+
         public string? RawValueOf(RunbookSetting setting)
         {
             ArgumentNullException.ThrowIfNull(setting);
@@ -295,6 +303,36 @@ namespace PostHogRunbook.Engine.Configuration
                 : new ResolvedSetting(setting.DefaultValue, setting.DefaultValue, SettingOrigin.Default, null);
         }
 
+        /// <summary>A key: a SecureString parameter, then the session's, then the environment's (made a SecureString at once); never a file's.</summary>
+        static ResolvedSetting ResolveSecret(RunbookSetting setting, IReadOnlyDictionary<string, string?> parameters, SecretInputs? secrets, RunbookEnvironment environment)
+        {
+            if (secrets?.Parameters.TryGetValue(setting.Name, out var passed) == true && passed.Length > 0)
+            {
+                return new ResolvedSetting(null, null, SettingOrigin.Parameter(setting.Name), null) { Secret = passed };
+            }
+
+            if (parameters.TryGetValue(setting.Name, out var given) && !string.IsNullOrEmpty(given))
+            {
+                return new ResolvedSetting(null, null, SettingOrigin.Parameter(setting.Name), null) { Secret = SecretInputs.Protect(given) };
+            }
+
+            if (secrets?.Session.TryGetValue(setting.Name, out var kept) == true && kept.Length > 0)
+            {
+                return new ResolvedSetting(null, null, SettingOrigin.Session(setting.Name), null) { Secret = kept };
+            }
+
+            foreach (var name in setting.EnvironmentNames)
+            {
+                var value = environment.Variable(name);
+                if (!string.IsNullOrEmpty(value))
+                {
+                    return new ResolvedSetting(null, null, SettingOrigin.EnvironmentVariable(name), null) { Secret = SecretInputs.Protect(value) };
+                }
+            }
+
+            return new ResolvedSetting(null, null, SettingOrigin.Unset, null);
+        }
+
         static ResolvedSetting Checked(RunbookSetting setting, string raw, SettingOrigin origin, RunbookEnvironment environment)
         {
             try
@@ -308,7 +346,11 @@ namespace PostHogRunbook.Engine.Configuration
         }
 
         /// <summary>One setting: its value in normal form (null when unset or invalid), as given, from where, and what is wrong with it.</summary>
-        sealed record ResolvedSetting(string? Value, string? Raw, SettingOrigin Origin, RunbookException? Problem);
+        sealed record ResolvedSetting(string? Value, string? Raw, SettingOrigin Origin, RunbookException? Problem)
+        {
+            /// <summary>A key's value: only ever a SecureString in the profile.</summary>
+            public System.Security.SecureString? Secret { get; init; }
+        }
 
         const string ConfigVariable = "POSTHOG_RUNBOOK_CONFIG";
 

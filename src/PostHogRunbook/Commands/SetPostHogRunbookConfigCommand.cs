@@ -105,6 +105,14 @@ namespace PostHogRunbook.Commands
                     // All or nothing: every value is checked (the rules every source obeys, paths as the shell
                     // means them) and the kube context looked up before anything is stored.
                     var values = Checked();
+                    foreach (var (name, secret) in BoundSecrets())
+                    {
+                        if (ShouldProcess($"runbook profile (session): {name}", "Set to (a key, not shown)"))
+                        {
+                            SessionSettings.SetSecret(name, secret);
+                        }
+                    }
+
                     foreach (var (setting, value) in values)
                     {
                         var shown = setting.IsSecret ? "(a key, not shown)" : ShownRedactor.Redact(value);

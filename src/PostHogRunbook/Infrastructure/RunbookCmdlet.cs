@@ -47,7 +47,7 @@ namespace PostHogRunbook.Infrastructure
                 }
             }
 
-            var profile = RunbookProfile.Resolve(values, configPath, ShellEnvironment, SessionSettings.Snapshot());
+            var profile = RunbookProfile.Resolve(values, configPath, ShellEnvironment, SessionSettings.Snapshot(), new SecretInputs(BoundSecrets(), SessionSettings.SecretsSnapshot()));
             if (validate)
             {
                 foreach (var warning in profile.Warnings)
@@ -67,7 +67,8 @@ namespace PostHogRunbook.Infrastructure
             var bound = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
             foreach (var entry in MyInvocation.BoundParameters)
             {
-                if (RunbookSetting.Find(entry.Key) == null)
+                // Keys are not text: they travel as SecureString (BoundSecrets) until the request that sends them.
+                if (RunbookSetting.Find(entry.Key) == null || entry.Value is System.Security.SecureString)
                 {
                     continue;
                 }
@@ -75,7 +76,6 @@ namespace PostHogRunbook.Infrastructure
                 bound[entry.Key] = entry.Value switch
                 {
                     null => null,
-                    System.Security.SecureString secure => new System.Net.NetworkCredential(string.Empty, secure).Password,
                     string[] many => string.Join(",", many),
                     IFormattable formattable => formattable.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
                     _ => entry.Value.ToString(),
@@ -83,6 +83,21 @@ namespace PostHogRunbook.Infrastructure
             }
 
             return bound;
+        }
+
+        /// <summary>The keys the user bound (SecureString parameters that are profile settings), as they were given.</summary>
+        protected Dictionary<string, System.Security.SecureString> BoundSecrets()
+        {
+            var secrets = new Dictionary<string, System.Security.SecureString>(StringComparer.OrdinalIgnoreCase);
+            foreach (var entry in MyInvocation.BoundParameters)
+            {
+                if (entry.Value is System.Security.SecureString secure && RunbookSetting.Find(entry.Key) is { IsSecret: true } setting)
+                {
+                    secrets[setting.Name] = secure;
+                }
+            }
+
+            return secrets;
         }
 
         protected override void StopProcessing()

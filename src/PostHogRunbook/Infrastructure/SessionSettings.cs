@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Management.Automation.Runspaces;
 using System.Runtime.CompilerServices;
+using System.Security;
 
 namespace PostHogRunbook.Infrastructure
 {
@@ -14,6 +15,11 @@ namespace PostHogRunbook.Infrastructure
     {
         static readonly ConditionalWeakTable<Runspace, ConcurrentDictionary<string, string>> ByRunspace = new();
 
+        // The keys (ProjectApiKey, PersonalApiKey), kept as SecureString copies, never as text.
+        static readonly ConditionalWeakTable<Runspace, ConcurrentDictionary<string, SecureString>> SecretsByRunspace = new();
+
+        static readonly ConcurrentDictionary<string, SecureString> NoRunspaceSecrets = new(StringComparer.OrdinalIgnoreCase);
+
         // Outside any runspace (never in practice: cmdlets run on a pipeline thread) one set serves.
         static readonly ConcurrentDictionary<string, string> NoRunspace = new(StringComparer.OrdinalIgnoreCase);
 
@@ -22,6 +28,21 @@ namespace PostHogRunbook.Infrastructure
             => Runspace.DefaultRunspace is { } runspace
                 ? ByRunspace.GetValue(runspace, _ => new ConcurrentDictionary<string, string>(StringComparer.OrdinalIgnoreCase))
                 : NoRunspace;
+
+        static ConcurrentDictionary<string, SecureString> CurrentSecrets
+            => Runspace.DefaultRunspace is { } runspace
+                ? SecretsByRunspace.GetValue(runspace, _ => new ConcurrentDictionary<string, SecureString>(StringComparer.OrdinalIgnoreCase))
+                : NoRunspaceSecrets;
+
+        public static IReadOnlyDictionary<string, SecureString> SecretsSnapshot() => new Dictionary<string, SecureString>(CurrentSecrets, StringComparer.OrdinalIgnoreCase);
+
+        /// <summary>Keeps a read-only copy of the key: the caller's SecureString may be disposed after the command.</summary>
+        public static void SetSecret(string name, SecureString value)
+        {
+            var copy = value.Copy();
+            copy.MakeReadOnly();
+            CurrentSecrets[name] = copy;
+        }
 
         public static IReadOnlyDictionary<string, string> Snapshot() => new Dictionary<string, string>(Current, StringComparer.OrdinalIgnoreCase);
 
@@ -37,6 +58,10 @@ namespace PostHogRunbook.Infrastructure
             }
         }
 
-        public static void Clear() => Current.Clear();
+        public static void Clear()
+        {
+            Current.Clear();
+            CurrentSecrets.Clear();
+        }
     }
 }

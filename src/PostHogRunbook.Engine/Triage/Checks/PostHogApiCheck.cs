@@ -154,7 +154,7 @@ namespace PostHogRunbook.Engine.Triage.Checks
                 context.Verbose($"PostHogApi: the deployment's secret is not readable ({secretFailure.ErrorId}); using the configured key if any.");
             }
 
-            var configured = context.Profile.Get(RunbookSetting.ProjectApiKey);
+            var configured = SecretInputs.Reveal(context.Profile.GetSecret(RunbookSetting.ProjectApiKey));
             if (!string.IsNullOrEmpty(configured))
             {
                 return (configured.Trim(), ApiKeySource.Configured, secretFailure == null ? null : $"probed the configured key: {secretFailure.ErrorId}: reading the secret");
@@ -165,7 +165,7 @@ namespace PostHogRunbook.Engine.Triage.Checks
 
         static async Task<ApiProbeOutcome?> ProbePersonalAsync(TriageContext context, Uri baseUri, CancellationToken cancellationToken)
         {
-            var personal = context.Profile.Get(RunbookSetting.PersonalApiKey);
+            var personal = SecretInputs.Reveal(context.Profile.GetSecret(RunbookSetting.PersonalApiKey));
             if (string.IsNullOrEmpty(personal))
             {
                 return null;
