@@ -124,7 +124,7 @@ contexts: [{ name: elsewhere, context: { cluster: c, user: u } }]
         $empty = Write-Text (Join-Path $TestDrive 'empty.kubeconfig') ''
         Get-PostHogRunbookConfig -KubeConfig $empty -WarningVariable warnings 3>$null | Should -Not -BeNullOrEmpty
         "$warnings" | Should -BeLike 'KubeConfigInvalid: *is empty*'
-        $workload = (Invoke-PostHogTriage -KubeConfig $empty -Check Workload).Checks | Where-Object Name -eq Workload
+        $workload = (Invoke-PostHogTriage -KubeConfig $empty -Check Workload -ErrorAction SilentlyContinue).Checks | Where-Object Name -eq Workload
         $workload.ErrorId | Should -Be 'KubeConfigInvalid'
         $workload.Error | Should -Not -Match 'NullReference|Object reference'
     }

@@ -241,7 +241,7 @@ Describe 'The help of <_>' -ForEach $cmdletNames {
     }
 
     It 'shows switches as switches in SYNTAX, and -WhatIf/-Confirm where it supports them' {
-        $syntax = ($help.Syntax | Out-String -Width 400) -replace '\s+', ' '
+        $syntax = ($help.Syntax | Out-String -Width 2000) -replace '\s+', ' '
         $syntax | Should -Not -Match '<SwitchParameter>'
         $syntax | Should -Not -Match '<System\.' -Because 'types are shown by their short names, as pwsh''s own help does'
         $command = Get-Command $_

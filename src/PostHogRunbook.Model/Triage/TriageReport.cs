@@ -24,7 +24,7 @@ namespace PostHogRunbook.Model
             Severity = severity;
             RecommendedAction = recommendedAction;
             Summary = summary;
-            DecisionSteps = decisionSteps;
+            DecisionSteps = ReadableList.From(decisionSteps, " ");
             DecisionPath = ReadableList.From(decisionSteps.Select(step => step.Text).ToList(), " ");
             DominantError = dominantError;
             ErrorRatio = errorRatio;
