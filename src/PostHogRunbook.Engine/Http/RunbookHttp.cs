@@ -48,11 +48,7 @@ namespace PostHogRunbook.Engine.Http
             return client;
         }
 
-        /// <summary>
-        /// Sends a request and reads the whole answer (up to <paramref name="maxBodyBytes"/>) within
-        /// <paramref name="timeout"/>. Throws <see cref="DependencyUnreachableException"/> when there is no answer,
-        /// <see cref="OperationCanceledException"/> when the caller cancelled. Any HTTP status is an answer.
-        /// </summary>
+        /// <inheritdoc/>
         public async Task<HttpFetchResult> SendAsync(
             HttpMethod method,
             Uri uri,

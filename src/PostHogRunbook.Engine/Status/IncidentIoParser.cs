@@ -27,17 +27,26 @@ namespace PostHogRunbook.Engine.Status
         static PostHogStatusIncident ParseIncident(JObject incident, Dictionary<(string, string?), PostHogComponentStatus> components)
         {
             var affected = ReadAffected(incident, components, collect: true);
-            var rawImpact = JsonRead.String(incident, "current_worst_impact") ?? string.Empty;
+            return Incident(incident, affected, "current_worst_impact", "url", new[] { "started_at", "created_at", "last_update_at" }, new[] { "last_update_at", "updated_at" });
+        }
+
+        /// <summary>
+        /// An incident as both generations write it (id, name, status, an impact, two dates, a link): only the field
+        /// names differ, given by the parser.
+        /// </summary>
+        internal static PostHogStatusIncident Incident(JObject incident, IReadOnlyList<PostHogComponentStatus> affected, string impactField, string urlField, string[] startedFields, string[] updatedFields)
+        {
+            var rawImpact = JsonRead.String(incident, impactField) ?? string.Empty;
             return new PostHogStatusIncident(
                 JsonRead.String(incident, "id") ?? string.Empty,
                 JsonRead.String(incident, "name") ?? "(unnamed incident)",
                 JsonRead.String(incident, "status") ?? string.Empty,
                 StatusStates.FromImpact(rawImpact),
                 rawImpact,
-                JsonRead.Date(incident, "started_at", "created_at", "last_update_at"),
-                JsonRead.Date(incident, "last_update_at", "updated_at"),
-                JsonRead.String(incident, "url"),
-                affected.Select(c => Label(c)).ToList(),
+                JsonRead.Date(incident, startedFields),
+                JsonRead.Date(incident, updatedFields),
+                JsonRead.String(incident, urlField),
+                affected.Select(Label).ToList(),
                 Regions(affected));
         }
 

@@ -71,18 +71,7 @@ namespace PostHogRunbook.Engine.Status
         static PostHogStatusIncident ParseIncident(JObject incident, Dictionary<string, PostHogComponentStatus> byId)
         {
             var affected = Affected(incident, byId);
-            var rawImpact = JsonRead.String(incident, "impact") ?? string.Empty;
-            return new PostHogStatusIncident(
-                JsonRead.String(incident, "id") ?? string.Empty,
-                JsonRead.String(incident, "name") ?? "(unnamed incident)",
-                JsonRead.String(incident, "status") ?? string.Empty,
-                StatusStates.FromImpact(rawImpact),
-                rawImpact,
-                JsonRead.Date(incident, "started_at", "created_at"),
-                JsonRead.Date(incident, "updated_at"),
-                JsonRead.String(incident, "shortlink"),
-                affected.Select(IncidentIoParser.Label).ToList(),
-                IncidentIoParser.Regions(affected));
+            return IncidentIoParser.Incident(incident, affected, "impact", "shortlink", new[] { "started_at", "created_at" }, new[] { "updated_at" });
         }
 
         static PostHogMaintenance ParseMaintenance(JObject maintenance, Dictionary<string, PostHogComponentStatus> byId)

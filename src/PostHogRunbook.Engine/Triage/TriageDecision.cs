@@ -449,12 +449,12 @@ namespace PostHogRunbook.Engine.Triage
 
         static string Describe(PostHogRegion region) => Status.StatusStates.Describe(region);
 
+        // The status page's own words for the state (StatusStates), as the severity's reason reads them.
         static string Describe(ServiceState state) => state switch
         {
             ServiceState.UnderMaintenance => "a maintenance",
-            ServiceState.DegradedPerformance => "degraded performance",
-            ServiceState.PartialOutage => "a partial outage",
-            ServiceState.FullOutage => "a full outage",
+            ServiceState.DegradedPerformance => Status.StatusStates.Describe(state),
+            ServiceState.PartialOutage or ServiceState.FullOutage => "a " + Status.StatusStates.Describe(state),
             _ => "an incident",
         };
 

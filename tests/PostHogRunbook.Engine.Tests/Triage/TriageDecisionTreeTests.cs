@@ -6,7 +6,7 @@ namespace PostHogRunbook.Engine.Tests.Triage
     // Inside the namespace so the fixture's Status/Metrics win over the PostHogRunbook.Engine.Status/.Metrics namespaces.
     using static TriageFixture;
 
-    /// <summary>Every branch of DESIGN.md's decision tree, from check results alone.</summary>
+    /// <summary>Every branch of the runbook's decision tree (README, about_PostHogRunbook), from check results alone.</summary>
     public class TriageDecisionTreeTests
     {
         // ---- the healthy baseline

@@ -7,7 +7,7 @@ namespace PostHogRunbook.Engine.Tests.Triage
     using static TriageFixture;
 
     /// <summary>
-    /// Every severity rule of DESIGN.md, each alone where possible: the other evidence is kept at a 2% error ratio
+    /// Every severity rule of the runbook (about_PostHogRunbook, SEVERITY), each alone where possible: the other evidence is kept at a 2% error ratio
     /// (P3 on its own), so the rule under test is the one that raises the severity.
     /// </summary>
     public class TriageSeverityTests
@@ -124,7 +124,7 @@ namespace PostHogRunbook.Engine.Tests.Triage
         public void With_neither_metrics_nor_logs_a_failing_probe_is_P2_because_the_reach_cannot_be_measured(
             ApiProbeOutcome outcome, int? httpStatus, CheckStatus errorRate, CheckStatus errorLogs)
         {
-            // DESIGN.md: P1 for "PostHog unreachable from every probe AND pod"; with no metrics and no logs nothing
+            // The runbook: P1 for "PostHog unreachable from every probe AND pod"; with no metrics and no logs nothing
             // is known about the pods, so a timed-out probe is one sample like any other.
             var verdict = Healthy()
                 .Without(TriageCheckName.ErrorRate, errorRate)
@@ -186,7 +186,7 @@ namespace PostHogRunbook.Engine.Tests.Triage
         public void PostHog_unreachable_from_the_probe_only_while_the_pods_traffic_succeeds_is_not_P1(ApiProbeOutcome probe, string dominant)
         {
             // The baseline metrics and logs: 0% of the integration's requests fail, no error line. The pods reach
-            // PostHog, so it is not "unreachable from every probe and pod"; the probe is one sample (DESIGN.md).
+            // PostHog, so it is not "unreachable from every probe and pod"; the probe is one sample (about_PostHogRunbook).
             // Since the vantage-point rule: the probe's failure is a gap of the triage's own reach, P4.
             var verdict = Healthy().With(Probe(probe, null)).Decide();
 
@@ -231,7 +231,7 @@ namespace PostHogRunbook.Engine.Tests.Triage
         public void One_429_from_the_probe_while_the_traffic_has_no_429_is_not_sustained()
         {
             // The integration's own traffic: 0 errors over 5m in the metrics and the logs. A single 429 on the probe
-            // names the error type; it is not "sustained 429s" (DESIGN.md: severity is judged on the traffic).
+            // names the error type; it is not "sustained 429s" (about_PostHogRunbook: severity is judged on the traffic).
             var verdict = Healthy().With(Probe(ApiProbeOutcome.RateLimited, 429)).Decide();
 
             TriageAssert.Verdict(verdict, TriageCategory.RateLimited, IncidentSeverity.P3, RemediationAction.QueueRequests, "429");
