@@ -24,10 +24,13 @@ namespace PostHogRunbook.Engine.Status
             return new StatusDocument(StatusPageProvider.IncidentIo, components.Values.ToList(), incidents, inProgress, scheduled, declaredOverall: null);
         }
 
+        static readonly string[] StartedFields = { "started_at", "created_at", "last_update_at" };
+        static readonly string[] UpdatedFields = { "last_update_at", "updated_at" };
+
         static PostHogStatusIncident ParseIncident(JObject incident, Dictionary<(string, string?), PostHogComponentStatus> components)
         {
             var affected = ReadAffected(incident, components, collect: true);
-            return Incident(incident, affected, "current_worst_impact", "url", new[] { "started_at", "created_at", "last_update_at" }, new[] { "last_update_at", "updated_at" });
+            return Incident(incident, affected, "current_worst_impact", "url", StartedFields, UpdatedFields);
         }
 
         /// <summary>

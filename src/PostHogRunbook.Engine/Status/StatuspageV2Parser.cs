@@ -68,10 +68,13 @@ namespace PostHogRunbook.Engine.Status
                 indicator == null ? null : StatusStates.FromImpact(indicator));
         }
 
+        static readonly string[] StartedFields = { "started_at", "created_at" };
+        static readonly string[] UpdatedFields = { "updated_at" };
+
         static PostHogStatusIncident ParseIncident(JObject incident, Dictionary<string, PostHogComponentStatus> byId)
         {
             var affected = Affected(incident, byId);
-            return IncidentIoParser.Incident(incident, affected, "impact", "shortlink", new[] { "started_at", "created_at" }, new[] { "updated_at" });
+            return IncidentIoParser.Incident(incident, affected, "impact", "shortlink", StartedFields, UpdatedFields);
         }
 
         static PostHogMaintenance ParseMaintenance(JObject maintenance, Dictionary<string, PostHogComponentStatus> byId)
