@@ -40,12 +40,20 @@ namespace PostHogRunbook.Engine.Kubernetes
 
         /// <summary>Connects to a context of a kubeconfig; the namespace is the given one, else the context's, else default.</summary>
         public static KubernetesGateway Open(string kubeConfigPath, string? context, string? @namespace)
+            => Open(KubeConfigFile.Load(kubeConfigPath), context, @namespace);
+
+        /// <summary>
+        /// Connects to a context of a kubeconfig already read (once per command, shared by every context): no second
+        /// read, and no sync-over-async load inside KubernetesClient (see <see cref="KubeConfigFile"/>).
+        /// </summary>
+        public static KubernetesGateway Open(KubeConfigFile kubeConfig, string? context, string? @namespace)
         {
-            var facts = KubeConfigReader.Describe(kubeConfigPath, context);
+            var kubeConfigPath = kubeConfig.Path;
+            var facts = kubeConfig.Describe(context);
             KubernetesClientConfiguration configuration;
             try
             {
-                configuration = KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeConfigPath, facts.Context);
+                configuration = KubernetesClientConfiguration.BuildConfigFromConfigObject(kubeConfig.Configuration, facts.Context);
             }
             catch (Exception ex) when (ex is k8s.Exceptions.KubeConfigException or IOException or ArgumentException or System.Security.Cryptography.CryptographicException)
             {

@@ -11,26 +11,36 @@ namespace PostHogRunbook.Engine.Triage
 {
     /// <summary>
     /// Everything one triage of one context shares between its checks: the profile, the Kubernetes gateway
-    /// (opened once), and the deployment (read once, used by the workload check and by the probe for its host).
+    /// (opened once, when the first check needs it), and the deployment (read once, used by the workload check and by
+    /// the probe for its host).
     /// </summary>
+    /// <remarks>
+    /// No check ever blocks a pool thread waiting for another: the gateway, the deployment and the pods are tasks that
+    /// the checks await. (They were Lazy values opened synchronously under ExecutionAndPublication: four checks held
+    /// four pool threads waiting while the fifth opened the client, whose kubeconfig load itself needed a pool thread;
+    /// on 2 cores every fresh process then waited ~0.5 s per triage, twice, for the pool to inject threads.)
+    /// </remarks>
     internal sealed class TriageContext : IDisposable
     {
-        readonly Lazy<KubernetesGateway?> gateway;
+        readonly SharedKubeConfig kubeConfig;
+        readonly Lazy<Task<KubernetesGateway>> gateway;
         readonly Lazy<Task<V1Deployment?>> deployment;
         readonly Lazy<Task<System.Collections.Generic.IReadOnlyList<V1Pod>>> pods;
-        RunbookException? gatewayFailure;
+        volatile KubernetesGateway? opened;
+        volatile bool disposed;
 
-        public TriageContext(RunbookProfile profile, string? context, TimeSpan checkTimeout, Redactor redactor, ITriageObserver? observer, CancellationToken cancellationToken)
+        public TriageContext(RunbookProfile profile, string? context, TimeSpan checkTimeout, Redactor redactor, ITriageObserver? observer, CancellationToken cancellationToken, SharedKubeConfig? kubeConfig = null)
         {
             Profile = profile;
             CheckTimeout = checkTimeout;
             Redactor = redactor;
             Observer = observer;
-            KubeConfigPath = KubeConfigReader.Locate(profile.Get(RunbookSetting.KubeConfig));
+            this.kubeConfig = kubeConfig ?? new SharedKubeConfig(KubeConfigReader.Locate(profile.Get(RunbookSetting.KubeConfig)));
+            KubeConfigPath = this.kubeConfig.Path;
             RequestedContext = context ?? profile.Get(RunbookSetting.Context);
             Deployment = profile.Get(RunbookSetting.Deployment) ?? "posthog-integration";
             Selector = profile.Get(RunbookSetting.Selector) ?? "app=posthog-integration";
-            gateway = new Lazy<KubernetesGateway?>(OpenGateway, LazyThreadSafetyMode.ExecutionAndPublication);
+            gateway = new Lazy<Task<KubernetesGateway>>(OpenGatewayAsync, LazyThreadSafetyMode.ExecutionAndPublication);
             deployment = new Lazy<Task<V1Deployment?>>(() => ReadDeploymentAsync(cancellationToken), LazyThreadSafetyMode.ExecutionAndPublication);
             pods = new Lazy<Task<System.Collections.Generic.IReadOnlyList<V1Pod>>>(() => ListPodsAsync(cancellationToken), LazyThreadSafetyMode.ExecutionAndPublication);
         }
@@ -56,24 +66,15 @@ namespace PostHogRunbook.Engine.Triage
 
         public bool HasKubernetes => KubeConfigPath != null;
 
-        /// <summary>The gateway, or a RunbookException (bad kubeconfig, unknown context) for every check that needs it.</summary>
-        public KubernetesGateway Gateway
-        {
-            get
-            {
-                var opened = gateway.Value;
-                if (opened == null)
-                {
-                    throw gatewayFailure ?? new RunbookException("KubeConfigNotFound", RunbookErrorKind.ObjectNotFound, "No kubeconfig: pass -KubeConfig or set KUBECONFIG.", "KubeConfig");
-                }
+        /// <summary>
+        /// The gateway, opened once by the first check that asks; faulted with a RunbookException (no kubeconfig, a bad
+        /// one, an unknown context) for every check that needs it.
+        /// </summary>
+        public Task<KubernetesGateway> GatewayAsync() => gateway.Value;
 
-                return opened;
-            }
-        }
+        public string? ResolvedContext => opened?.Context ?? RequestedContext;
 
-        public string? ResolvedContext => gateway.IsValueCreated ? gateway.Value?.Context : RequestedContext;
-
-        public string? ResolvedNamespace => gateway.IsValueCreated ? gateway.Value?.Namespace : Profile.Get(RunbookSetting.Namespace);
+        public string? ResolvedNamespace => opened?.Namespace ?? Profile.Get(RunbookSetting.Namespace);
 
         /// <summary>The integration's deployment, read once; null without Kubernetes.</summary>
         public Task<V1Deployment?> DeploymentAsync() => deployment.Value;
@@ -85,28 +86,24 @@ namespace PostHogRunbook.Engine.Triage
 
         public void Dispose()
         {
-            if (gateway.IsValueCreated)
-            {
-                gateway.Value?.Dispose();
-            }
+            disposed = true;
+            opened?.Dispose();
         }
 
-        KubernetesGateway? OpenGateway()
+        // Runs inside the Lazy's lock only up to its first await, which returns at once: the file is read and the
+        // client built on pool threads that wait for nothing, while the checks that need them await this task.
+        async Task<KubernetesGateway> OpenGatewayAsync()
         {
-            if (KubeConfigPath == null)
+            var file = await kubeConfig.LoadAsync().ConfigureAwait(false);
+            var client = await Task.Run(() => KubernetesGateway.Open(file, RequestedContext, Profile.Get(RunbookSetting.Namespace))).ConfigureAwait(false);
+            opened = client;
+            if (disposed)
             {
-                return null;
+                // A check that outlived its hard stop can leave the open finishing after the triage ended.
+                client.Dispose();
             }
 
-            try
-            {
-                return KubernetesGateway.Open(KubeConfigPath, RequestedContext, Profile.Get(RunbookSetting.Namespace));
-            }
-            catch (RunbookException ex)
-            {
-                gatewayFailure = ex;
-                return null;
-            }
+            return client;
         }
 
         async Task<V1Deployment?> ReadDeploymentAsync(CancellationToken cancellationToken)
@@ -118,14 +115,16 @@ namespace PostHogRunbook.Engine.Triage
 
             using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             bounded.CancelAfter(CheckTimeout);
-            return await Gateway.GetDeploymentAsync(Deployment, bounded.Token).ConfigureAwait(false);
+            var client = await GatewayAsync().ConfigureAwait(false);
+            return await client.GetDeploymentAsync(Deployment, bounded.Token).ConfigureAwait(false);
         }
 
         async Task<System.Collections.Generic.IReadOnlyList<V1Pod>> ListPodsAsync(CancellationToken cancellationToken)
         {
             using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             bounded.CancelAfter(CheckTimeout);
-            return await Gateway.ListPodsAsync(Selector, bounded.Token).ConfigureAwait(false);
+            var client = await GatewayAsync().ConfigureAwait(false);
+            return await client.ListPodsAsync(Selector, bounded.Token).ConfigureAwait(false);
         }
     }
 }

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using PostHogRunbook.Engine.Configuration;
+using PostHogRunbook.Engine.Kubernetes;
 using PostHogRunbook.Engine.Redaction;
 using PostHogRunbook.Engine.Triage.Checks;
 using PostHogRunbook.Model;
@@ -32,15 +33,17 @@ namespace PostHogRunbook.Engine.Triage
             IReadOnlyCollection<TriageCheckName>? onlyChecks = null)
         {
             var targets = contexts.Count == 0 ? new string?[] { null } : contexts.Select(c => (string?)c).ToArray();
-            var runs = targets.Select(context => RunOneAsync(profile, context, checkTimeout, thresholds, redactor, observer, onlyChecks, cancellationToken));
+            // The kubeconfig is read once for the command (when a check first needs it), whatever the number of contexts.
+            var kubeConfig = new SharedKubeConfig(KubeConfigReader.Locate(profile.Get(RunbookSetting.KubeConfig)));
+            var runs = targets.Select(context => RunOneAsync(profile, context, kubeConfig, checkTimeout, thresholds, redactor, observer, onlyChecks, cancellationToken));
             return await Task.WhenAll(runs).ConfigureAwait(false);
         }
 
-        static async Task<TriageReport> RunOneAsync(RunbookProfile profile, string? kubeContext, TimeSpan checkTimeout, TriageThresholds thresholds, Redactor redactor, ITriageObserver? observer, IReadOnlyCollection<TriageCheckName>? onlyChecks, CancellationToken cancellationToken)
+        static async Task<TriageReport> RunOneAsync(RunbookProfile profile, string? kubeContext, SharedKubeConfig kubeConfig, TimeSpan checkTimeout, TriageThresholds thresholds, Redactor redactor, ITriageObserver? observer, IReadOnlyCollection<TriageCheckName>? onlyChecks, CancellationToken cancellationToken)
         {
             var startedAt = DateTimeOffset.UtcNow;
             var clock = Stopwatch.StartNew();
-            using var context = new TriageContext(profile, kubeContext, checkTimeout, redactor, observer, cancellationToken) { OnlyChecks = onlyChecks };
+            using var context = new TriageContext(profile, kubeContext, checkTimeout, redactor, observer, cancellationToken, kubeConfig) { OnlyChecks = onlyChecks };
             var checks = await Task.WhenAll(
                 RunCheckAsync(TriageCheckName.StatusPage, context, token => StatusPageCheck.RunAsync(context, token), cancellationToken),
                 RunCheckAsync(TriageCheckName.PostHogApi, context, token => PostHogApiCheck.RunAsync(context, token), cancellationToken),

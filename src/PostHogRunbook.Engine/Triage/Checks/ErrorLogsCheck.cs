@@ -94,7 +94,8 @@ namespace PostHogRunbook.Engine.Triage.Checks
                 : pod.Spec?.Containers?.FirstOrDefault()?.Name;
             using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             bounded.CancelAfter(context.CheckTimeout);
-            using var stream = await context.Gateway.OpenPodLogAsync(pod.Metadata.Name, container, SinceSeconds, timestamps: true, previous: false, bounded.Token).ConfigureAwait(false);
+            var gateway = await context.GatewayAsync().ConfigureAwait(false);
+            using var stream = await gateway.OpenPodLogAsync(pod.Metadata.Name, container, SinceSeconds, timestamps: true, previous: false, bounded.Token).ConfigureAwait(false);
             using var reader = new StreamReader(stream, Encoding.UTF8);
             while (await reader.ReadLineAsync(bounded.Token).ConfigureAwait(false) is { } line)
             {

@@ -129,7 +129,8 @@ namespace PostHogRunbook.Engine.Triage.Checks
                 {
                     var secretName = context.Profile.Get(RunbookSetting.SecretName) ?? "posthog-secrets";
                     var secretKey = context.Profile.Get(RunbookSetting.SecretKey) ?? "api-key";
-                    var fromSecret = await context.Gateway.ReadSecretValueAsync(secretName, secretKey, cancellationToken).ConfigureAwait(false);
+                    var gateway = await context.GatewayAsync().ConfigureAwait(false);
+                    var fromSecret = await gateway.ReadSecretValueAsync(secretName, secretKey, cancellationToken).ConfigureAwait(false);
                     if (!string.IsNullOrEmpty(fromSecret))
                     {
                         return (fromSecret.Trim(), ApiKeySource.DeploymentSecret, null);

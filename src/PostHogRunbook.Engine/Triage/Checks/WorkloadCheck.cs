@@ -23,7 +23,7 @@ namespace PostHogRunbook.Engine.Triage.Checks
             // Three independent reads, at once: the check costs one round trip, not three.
             var deploymentRead = context.DeploymentAsync();
             var podsRead = context.PodsAsync();
-            var eventsRead = context.Gateway.ListWarningEventsAsync(cancellationToken);
+            var eventsRead = ListWarningEventsAsync(context, cancellationToken);
             await Task.WhenAll(deploymentRead, podsRead, eventsRead).ConfigureAwait(false);
             var deployment = (await deploymentRead.ConfigureAwait(false))!;
             var pods = await podsRead.ConfigureAwait(false);
@@ -43,7 +43,8 @@ namespace PostHogRunbook.Engine.Triage.Checks
             var environment = (deployment.Spec?.Template?.Spec?.Containers?.FirstOrDefault()?.Env ?? new List<V1EnvVar>())
                 .Where(e => RunbookEnvironment.Contains(e.Name) && e.Value != null)
                 .ToDictionary(e => e.Name, e => e.Value, StringComparer.Ordinal);
-            var evidence = new WorkloadEvidence(context.ResolvedContext, context.Gateway.Namespace, context.Deployment, desired, available, updated, summaries, warnings, environment);
+            var gateway = await context.GatewayAsync().ConfigureAwait(false);
+            var evidence = new WorkloadEvidence(context.ResolvedContext, gateway.Namespace, context.Deployment, desired, available, updated, summaries, warnings, environment);
 
             var failing = summaries.Where(p => p.Reason != null).ToList();
             var line = $"{context.Deployment}: {available}/{desired} available, {summaries.Count} pods";
@@ -65,6 +66,12 @@ namespace PostHogRunbook.Engine.Triage.Checks
             return available < desired || warnings.Count > 0
                 ? new CheckOutcome(CheckStatus.Warn, line + ".", evidence)
                 : new CheckOutcome(CheckStatus.Pass, line + ".", evidence);
+        }
+
+        static async Task<IReadOnlyList<Corev1Event>> ListWarningEventsAsync(TriageContext context, CancellationToken cancellationToken)
+        {
+            var gateway = await context.GatewayAsync().ConfigureAwait(false);
+            return await gateway.ListWarningEventsAsync(cancellationToken).ConfigureAwait(false);
         }
 
         static PodSummary Summarize(V1Pod pod)
