@@ -76,6 +76,9 @@ namespace PostHogRunbook.Engine.Triage
 
         public string? ResolvedNamespace => opened?.Namespace ?? Profile.Get(RunbookSetting.Namespace);
 
+        /// <summary>Whether a check has asked for the deployment (so reading it costs nothing more).</summary>
+        public bool DeploymentRequested => deployment.IsValueCreated;
+
         /// <summary>The integration's deployment, read once; null without Kubernetes.</summary>
         public Task<V1Deployment?> DeploymentAsync() => deployment.Value;
 

@@ -132,8 +132,11 @@ namespace PostHogRunbook.Engine.Triage
         static async Task<TriageTarget> TargetAsync(TriageContext context)
         {
             var profile = context.Profile;
-            var host = profile.Get(RunbookSetting.PostHogHost) ?? await PostHogApiCheck.DeploymentHostAsync(context).ConfigureAwait(false);
-            var region = await StatusPageCheck.RegionAsync(context).ConfigureAwait(false);
+            // From what the chosen checks read, never more: the target alone does not open Kubernetes (with
+            // -Check StatusPage -Region US, no cluster is touched).
+            var deploymentRead = context.DeploymentRequested;
+            var host = profile.Get(RunbookSetting.PostHogHost) ?? (deploymentRead ? await PostHogApiCheck.DeploymentHostAsync(context).ConfigureAwait(false) : null);
+            var region = deploymentRead ? await StatusPageCheck.RegionAsync(context).ConfigureAwait(false) : profile.GetRegion();
             return new TriageTarget(
                 context.KubeConfigPath,
                 context.ResolvedContext,

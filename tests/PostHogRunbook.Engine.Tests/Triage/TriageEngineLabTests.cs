@@ -66,21 +66,36 @@ namespace PostHogRunbook.Engine.Tests.Triage
             Assert.Equal(CheckStatus.Pass, Check(report, TriageCheckName.AppHealth).Status);
         }
 
-        static Task<IReadOnlyList<TriageReport>> RunAsync(RunningLab lab, string kubeconfig, IReadOnlyList<string> contexts)
+        [Fact]
+        public async Task Checks_that_need_no_cluster_never_open_one()
+        {
+            await using var lab = await RunningLab.StartAsync("healthy");
+
+            // No PostHog host configured: only the deployment could name it, and no chosen check reads the deployment.
+            var reports = await RunAsync(lab, lab.Endpoints.KubeconfigPath!, Array.Empty<string>(), new[] { TriageCheckName.StatusPage, TriageCheckName.AppHealth }, withHost: false);
+
+            var report = Assert.Single(reports);
+            Assert.Equal(CheckStatus.Pass, Check(report, TriageCheckName.StatusPage).Status);
+            Assert.Equal(CheckStatus.Skipped, Check(report, TriageCheckName.Workload).Status);
+            Assert.Null(report.Target.PostHogHost);
+            Assert.DoesNotContain(lab.Host.Context.Requests, r => r.Part == "kubernetes");
+        }
+
+        static Task<IReadOnlyList<TriageReport>> RunAsync(RunningLab lab, string kubeconfig, IReadOnlyList<string> contexts, IReadOnlyCollection<TriageCheckName>? onlyChecks = null, bool withHost = true)
         {
             var profile = RunbookProfile.Resolve(
                 new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
                 {
                     [RunbookSetting.StatusPageUrl.Name] = lab.Endpoints.StatusPageUrl,
                     [RunbookSetting.HealthUrl.Name] = lab.Endpoints.AppUrl + "/health",
-                    [RunbookSetting.PostHogHost.Name] = lab.Endpoints.PostHogUrl,
+                    [RunbookSetting.PostHogHost.Name] = withHost ? lab.Endpoints.PostHogUrl : null,
                     [RunbookSetting.ProjectApiKey.Name] = lab.Endpoints.ProjectApiKey,
                     [RunbookSetting.PrometheusUrl.Name] = lab.Endpoints.DeadUrl,
                     [RunbookSetting.KubeConfig.Name] = kubeconfig,
                     [RunbookSetting.Region.Name] = "US",
                 },
                 null);
-            return TriageEngine.RunAsync(profile, contexts, TimeSpan.FromSeconds(20), profile.GetThresholds(), new Redactor(), null, CancellationToken.None);
+            return TriageEngine.RunAsync(profile, contexts, TimeSpan.FromSeconds(20), profile.GetThresholds(), new Redactor(), null, CancellationToken.None, onlyChecks);
         }
 
         static TriageCheck Check(TriageReport report, TriageCheckName name) => report.Checks.Single(c => c.Name == name);

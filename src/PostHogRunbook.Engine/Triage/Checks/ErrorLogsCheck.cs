@@ -17,17 +17,32 @@ namespace PostHogRunbook.Engine.Triage.Checks
     /// The runbook's `kubectl logs -l app=... --since=5m | grep -i error`, counted by the HTTP status PostHog
     /// returned, with a few redacted samples. Logs are read as streams, line by line, pods in parallel.
     /// </summary>
-    internal static class ErrorLogsCheck
+    internal static partial class ErrorLogsCheck
     {
         public const int SinceSeconds = 300;
         const int MaxSamples = 5;
         const int MaxParallelPods = 4;
 
-        static readonly TimeSpan RegexTimeout = TimeSpan.FromSeconds(1);
-        static readonly Regex ErrorWord = new(@"\berror\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled, RegexTimeout);
-        static readonly Regex StatusField = new(@"\bstatus[=:]\s*""?(\d{3}|timeout)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled, RegexTimeout);
-        static readonly Regex BareStatus = new(@"\b([45]\d\d)\b", RegexOptions.CultureInvariant | RegexOptions.Compiled, RegexTimeout);
-        static readonly Regex TimeoutWords = new(@"time(?:d)?\s?out|deadline exceeded", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled, RegexTimeout);
+        const int RegexTimeoutMs = 1000;
+
+        // Source-generated (compiled with the engine, ReadyToRun in the package), not RegexOptions.Compiled: no
+        // Reflection.Emit and JIT of four matchers on the first triage of every process.
+        static readonly Regex ErrorWord = ErrorWordPattern();
+        static readonly Regex StatusField = StatusFieldPattern();
+        static readonly Regex BareStatus = BareStatusPattern();
+        static readonly Regex TimeoutWords = TimeoutWordsPattern();
+
+        [GeneratedRegex(@"\berror\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, RegexTimeoutMs)]
+        private static partial Regex ErrorWordPattern();
+
+        [GeneratedRegex(@"\bstatus[=:]\s*""?(\d{3}|timeout)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, RegexTimeoutMs)]
+        private static partial Regex StatusFieldPattern();
+
+        [GeneratedRegex(@"\b([45]\d\d)\b", RegexOptions.CultureInvariant, RegexTimeoutMs)]
+        private static partial Regex BareStatusPattern();
+
+        [GeneratedRegex(@"time(?:d)?\s?out|deadline exceeded", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, RegexTimeoutMs)]
+        private static partial Regex TimeoutWordsPattern();
 
         public static async Task<CheckOutcome> RunAsync(TriageContext context, CancellationToken cancellationToken)
         {
