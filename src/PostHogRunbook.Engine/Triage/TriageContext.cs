@@ -86,6 +86,9 @@ namespace PostHogRunbook.Engine.Triage
 
         IKubernetesGateway? OpenedGateway => gateway.IsValueCreated && gateway.Value.IsCompletedSuccessfully ? gateway.Value.GetAwaiter().GetResult() : null;
 
+        /// <summary>Whether a check has read (or is reading) the deployment: the report's target reuses it, never reads it itself.</summary>
+        public bool DeploymentRead => deployment.IsValueCreated;
+
         /// <summary>The integration's deployment, read once, with its own whole timeout.</summary>
         public Task<V1Deployment> DeploymentAsync() => deployment.Value;
 

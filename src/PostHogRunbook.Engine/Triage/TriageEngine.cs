@@ -135,8 +135,9 @@ namespace PostHogRunbook.Engine.Triage
         static async Task<TriageTarget> TargetAsync(TriageContext context)
         {
             var profile = context.Profile;
-            var host = profile.Get(RunbookSetting.PostHogHost) ?? await PostHogApiCheck.DeploymentHostAsync(context).ConfigureAwait(false);
-            var region = await StatusPageCheck.RegionAsync(context).ConfigureAwait(false);
+            // What the checks read, reused: a triage whose checks need no cluster never opens one for its target.
+            var host = profile.Get(RunbookSetting.PostHogHost) ?? (context.DeploymentRead ? await PostHogApiCheck.DeploymentHostAsync(context).ConfigureAwait(false) : null);
+            var region = profile.GetRegion() != PostHogRegion.All || host == null ? profile.GetRegion() : RunbookProfile.RegionOfHost(host);
             var redactor = context.Redactor;
             return new TriageTarget(
                 context.KubeConfigPath,

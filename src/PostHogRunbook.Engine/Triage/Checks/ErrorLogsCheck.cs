@@ -19,17 +19,32 @@ namespace PostHogRunbook.Engine.Triage.Checks
     /// returned, with a few redacted samples, and how many of them fall in the recent window (RecentWindow, default
     /// the last minute: errors now). Logs are read as streams, line by line, pods in parallel.
     /// </summary>
-    internal sealed class ErrorLogsCheck : ITriageCheck
+    internal sealed partial class ErrorLogsCheck : ITriageCheck
     {
         public const int SinceSeconds = 300;
         const int MaxSamples = 5;
         const int MaxParallelPods = 4;
 
-        static readonly TimeSpan RegexTimeout = TimeSpan.FromSeconds(1);
-        static readonly Regex ErrorWord = new(@"\berror\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled, RegexTimeout);
-        static readonly Regex StatusField = new(@"\bstatus[=:]\s*""?(\d{3}|timeout)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled, RegexTimeout);
-        static readonly Regex BareStatus = new(@"\b([45]\d\d)\b", RegexOptions.CultureInvariant | RegexOptions.Compiled, RegexTimeout);
-        static readonly Regex TimeoutWords = new(@"time(?:d)?\s?out|deadline exceeded", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled, RegexTimeout);
+        const int RegexTimeoutMs = 1000;
+
+        // Source-generated (compiled with the engine, ReadyToRun in the package), not RegexOptions.Compiled: no
+        // Reflection.Emit and JIT of four matchers on the first triage of every process.
+        static readonly Regex ErrorWord = ErrorWordPattern();
+        static readonly Regex StatusField = StatusFieldPattern();
+        static readonly Regex BareStatus = BareStatusPattern();
+        static readonly Regex TimeoutWords = TimeoutWordsPattern();
+
+        [GeneratedRegex(@"\berror\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, RegexTimeoutMs)]
+        private static partial Regex ErrorWordPattern();
+
+        [GeneratedRegex(@"\bstatus[=:]\s*""?(\d{3}|timeout)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, RegexTimeoutMs)]
+        private static partial Regex StatusFieldPattern();
+
+        [GeneratedRegex(@"\b([45]\d\d)\b", RegexOptions.CultureInvariant, RegexTimeoutMs)]
+        private static partial Regex BareStatusPattern();
+
+        [GeneratedRegex(@"time(?:d)?\s?out|deadline exceeded", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, RegexTimeoutMs)]
+        private static partial Regex TimeoutWordsPattern();
 
         public TriageCheckName Name => TriageCheckName.ErrorLogs;
 
