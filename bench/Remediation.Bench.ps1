@@ -29,7 +29,7 @@ try {
 }
 finally { Stop-PostHogLab $lab }
 
-Write-Host '== 6. The journal: four pwsh processes appending 25 notes each to one incident at once' -ForegroundColor Cyan
+Write-Host '== 5b. The journal: four pwsh processes appending 25 notes each to one incident at once' -ForegroundColor Cyan
 $folder = Join-Path ([IO.Path]::GetTempPath()) ('bench-journal-' + [guid]::NewGuid().ToString('n').Substring(0, 8))
 try {
     $incident = New-PostHogIncident -Severity P2 -Summary 'bench' -Context bench -Namespace bench -JournalPath $folder -Confirm:$false

@@ -35,6 +35,12 @@ namespace PostHogRunbook.Engine.Kubernetes
         /// <summary>A strategic-merge patch of a deployment (what kubectl set env and rollout restart send).</summary>
         Task<V1Deployment> PatchDeploymentAsync(string name, string strategicMergePatch, CancellationToken cancellationToken);
 
+        /// <summary>
+        /// The deployment as it changes from <paramref name="resourceVersion"/> on (a watch, as kubectl rollout status
+        /// uses): each added or modified version, until the server ends the stream or the token is cancelled.
+        /// </summary>
+        IAsyncEnumerable<V1Deployment> WatchDeploymentAsync(string name, string? resourceVersion, CancellationToken cancellationToken);
+
         Task<V1Secret> GetSecretAsync(string name, CancellationToken cancellationToken);
 
         Task<V1Secret> CreateSecretAsync(V1Secret secret, CancellationToken cancellationToken);

@@ -90,6 +90,34 @@ namespace PostHogRunbook.Engine.Kubernetes
             => Call("patch", "deployments", "apps", name, () => client.AppsV1.PatchNamespacedDeploymentAsync(
                 new V1Patch(strategicMergePatch, V1Patch.PatchType.StrategicMergePatch), name, Namespace, fieldManager: "posthog-runbook", cancellationToken: cancellationToken));
 
+        public async IAsyncEnumerable<V1Deployment> WatchDeploymentAsync(string name, string? resourceVersion, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            var events = client.AppsV1.WatchListNamespacedDeploymentAsync(Namespace, fieldSelector: "metadata.name=" + name, resourceVersion: resourceVersion, cancellationToken: cancellationToken);
+            var enumerator = events.GetAsyncEnumerator(cancellationToken);
+            try
+            {
+                while (true)
+                {
+                    // The refusal of the watch itself (RBAC, a gone resourceVersion) comes with the first step.
+                    var step = Call("watch", "deployments", "apps", name, async () => await enumerator.MoveNextAsync().ConfigureAwait(false));
+                    if (!await step.ConfigureAwait(false))
+                    {
+                        yield break;
+                    }
+
+                    var (type, item) = enumerator.Current;
+                    if (type is WatchEventType.Added or WatchEventType.Modified)
+                    {
+                        yield return item;
+                    }
+                }
+            }
+            finally
+            {
+                await enumerator.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
         public Task<V1Secret> GetSecretAsync(string name, CancellationToken cancellationToken)
             => Call("get", "secrets", string.Empty, name, () => client.CoreV1.ReadNamespacedSecretAsync(name, Namespace, cancellationToken: cancellationToken));
 

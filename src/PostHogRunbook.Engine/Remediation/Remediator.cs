@@ -171,7 +171,7 @@ namespace PostHogRunbook.Engine.Remediation
                 return Result(plan, RemediationOutcome.Applied, notWaited, VerificationOutcome.Skipped, "-NoWait: the rollout was not awaited", clock.Elapsed, $"Applied {plan.Setting} = {after}; the rollout was not awaited.", after);
             }
 
-            var (rollout, rolledOut) = await RolloutWatcher.WaitAsync(gateway, deploymentName, patched.Metadata.Generation ?? 0, TimeSpan.FromSeconds(options.RolloutTimeoutSec), requestTimeout, services.Time, progress, cancellationToken).ConfigureAwait(false);
+            var (rollout, rolledOut) = await RolloutWatcher.WaitAsync(gateway, patched, TimeSpan.FromSeconds(options.RolloutTimeoutSec), requestTimeout, services.Time, progress, cancellationToken).ConfigureAwait(false);
             if (rollout.State != RolloutState.Complete)
             {
                 throw new RemediationException(

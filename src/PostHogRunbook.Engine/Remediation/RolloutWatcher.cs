@@ -10,7 +10,7 @@ using PostHogRunbook.Model;
 namespace PostHogRunbook.Engine.Remediation
 {
     /// <summary>
-    /// Waits for a deployment's rollout the way `kubectl rollout status` reads it: the controller has observed the
+    /// Waits for a deployment's rollout the way `kubectl rollout status` reads it (watching it, polling as a fallback): the controller has observed the
     /// new generation; every replica is updated; no old replica is left; every updated replica is available; and
     /// a Progressing condition of ProgressDeadlineExceeded ends the wait as a failure.
     /// </summary>
@@ -57,30 +57,78 @@ namespace PostHogRunbook.Engine.Remediation
         }
 
         /// <summary>
-        /// Polls until the rollout of <paramref name="generation"/> is complete, the deadline passed, or
-        /// <paramref name="timeout"/> ran out. Never throws for a stuck rollout: the status says TimedOut.
+        /// Follows the rollout of <paramref name="patched"/> (the deployment the write returned) until it is complete,
+        /// the deadline passed, or <paramref name="timeout"/> ran out: through a watch from the write's resourceVersion,
+        /// as kubectl rollout status does (each change seen as it happens), and by polling when the watch is refused or
+        /// ends. Never throws for a stuck rollout: the status says TimedOut.
         /// </summary>
         public static async Task<(RolloutStatus Status, V1Deployment Deployment)> WaitAsync(
-            IKubernetesGateway gateway, string name, long generation, TimeSpan timeout, TimeSpan requestTimeout, TimeProvider time, Action<string>? progress, CancellationToken cancellationToken)
+            IKubernetesGateway gateway, V1Deployment patched, TimeSpan timeout, TimeSpan requestTimeout, TimeProvider time, Action<string>? progress, CancellationToken cancellationToken)
         {
             var clock = Stopwatch.StartNew();
+            var name = patched.Metadata.Name;
+            var generation = patched.Metadata.Generation ?? 0;
             string? lastMessage = null;
+            (bool Done, bool DeadlineExceeded, string Message) Look(V1Deployment deployment)
+            {
+                var reading = Read(deployment, generation);
+                if (reading.Message != lastMessage)
+                {
+                    progress?.Invoke(reading.Message);
+                    lastMessage = reading.Message;
+                }
+
+                return reading;
+            }
+
+            var first = Look(patched);
+            if (first.Done || first.DeadlineExceeded)
+            {
+                return (Status(patched, first.Done ? RolloutState.Complete : RolloutState.TimedOut, first.Message, clock.Elapsed), patched);
+            }
+
+            using (var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                bounded.CancelAfter(timeout);
+                try
+                {
+                    await foreach (var deployment in gateway.WatchDeploymentAsync(name, patched.Metadata.ResourceVersion, bounded.Token).ConfigureAwait(false))
+                    {
+                        var (done, deadline, message) = Look(deployment);
+                        if (done || deadline)
+                        {
+                            return (Status(deployment, done ? RolloutState.Complete : RolloutState.TimedOut, message, clock.Elapsed), deployment);
+                        }
+                    }
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // -RolloutTimeoutSec ran out while watching: the last reading below says how far it got.
+                }
+                catch (RunbookException)
+                {
+                    // The watch was refused (RBAC without watch) or broke: polling needs only get.
+                }
+            }
+
+            return await PollAsync(gateway, name, generation, clock, timeout, requestTimeout, time, Look, cancellationToken).ConfigureAwait(false);
+        }
+
+        static async Task<(RolloutStatus Status, V1Deployment Deployment)> PollAsync(
+            IKubernetesGateway gateway, string name, long generation, Stopwatch clock, TimeSpan timeout, TimeSpan requestTimeout, TimeProvider time,
+            Func<V1Deployment, (bool Done, bool DeadlineExceeded, string Message)> look, CancellationToken cancellationToken)
+        {
             while (true)
             {
                 V1Deployment deployment;
+                var asked = clock.Elapsed;
                 using (var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
                 {
                     bounded.CancelAfter(requestTimeout);
                     deployment = await gateway.GetDeploymentAsync(name, bounded.Token).ConfigureAwait(false);
                 }
 
-                var (done, deadline, message) = Read(deployment, generation);
-                if (message != lastMessage)
-                {
-                    progress?.Invoke(message);
-                    lastMessage = message;
-                }
-
+                var (done, deadline, message) = look(deployment);
                 if (done || deadline || clock.Elapsed >= timeout)
                 {
                     var state = done ? RolloutState.Complete : RolloutState.TimedOut;
@@ -88,8 +136,14 @@ namespace PostHogRunbook.Engine.Remediation
                     return (Status(deployment, state, text, clock.Elapsed), deployment);
                 }
 
-                var wait = timeout - clock.Elapsed;
-                await Task.Delay(wait < PollInterval ? wait : PollInterval, time, cancellationToken).ConfigureAwait(false);
+                // One reading per PollInterval at most, but never a pause on top of a slow API's own round trip.
+                var pause = PollInterval - (clock.Elapsed - asked);
+                var left = timeout - clock.Elapsed;
+                pause = pause < left ? pause : left;
+                if (pause > TimeSpan.Zero)
+                {
+                    await Task.Delay(pause, time, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
 
