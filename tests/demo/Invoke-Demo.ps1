@@ -63,8 +63,8 @@ try {
     $incident = $report | Resolve-PostHogIncident -Confirm:$false
     $incident | Show-Output
 
-    Show-Step 'A second run finds the fix in place and writes nothing' '($report | Resolve-PostHogIncident -Confirm:$false).Actions | Select-Object -Last 1'
-    ($report | Resolve-PostHogIncident -Confirm:$false).Actions | Select-Object -Last 1 | Format-List | Show-Output
+    Show-Step 'A second run finds the fix in place and writes nothing' '($report | Resolve-PostHogIncident -Confirm:$false).Actions'
+    ($report | Resolve-PostHogIncident -Confirm:$false).Actions | Show-Output
 
     Show-Step 'The journal' 'Get-PostHogIncident'
     Get-PostHogIncident | Show-Output
