@@ -28,6 +28,7 @@
         'Undo-PostHogRemediation'
         'Get-PostHogIncident'
         'Set-PostHogIncident'
+        'Export-PostHogIncidentBundle'
         'New-PostHogIncident'
     )
     FunctionsToExport      = @()

@@ -34,6 +34,8 @@ namespace PostHogRunbook.Engine.Redaction
 
         readonly ConcurrentDictionary<string, byte> knownSecrets = new(StringComparer.Ordinal);
         readonly ConcurrentDictionary<string, int> counts = new(StringComparer.Ordinal);
+        readonly object userRulesGate = new();
+        Regex[] userRules = Array.Empty<Regex>();
 
         /// <summary>Teach the redactor a secret value (a key read from a secret, a token): it is masked wherever it appears.</summary>
         public void AddSecret(string? value)
@@ -45,12 +47,35 @@ namespace PostHogRunbook.Engine.Redaction
             }
         }
 
+        /// <summary>
+        /// Teach the redactor a pattern of the user's (the RedactPatterns setting): every match is masked whole and
+        /// counted as UserPattern. Throws ArgumentException for a pattern that is not a regular expression.
+        /// </summary>
+        public void AddPattern(string pattern)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(pattern);
+            var compiled = new Regex(pattern, RegexOptions.CultureInvariant, RegexTimeout);
+            lock (userRulesGate)
+            {
+                userRules = userRules.Append(compiled).ToArray();
+            }
+        }
+
+        /// <summary>
+        /// A stream that redacts what is written to it line by line into <paramref name="destination"/>: for logs of
+        /// any size, with memory bounded by one line (a longer line is cut at a space, see <see cref="RedactingStream"/>).
+        /// </summary>
+        public RedactingStream OpenWriter(System.IO.Stream destination, RedactionTally? tally = null) => new(this, destination, tally);
+
         /// <summary>How many of each kind were removed so far.</summary>
         public IReadOnlyDictionary<string, int> Counts => counts.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
 
         public int Total => counts.Values.Sum();
 
-        public string Redact(string? text)
+        public string Redact(string? text) => Redact(text, null);
+
+        /// <summary>Redacts, counting the hits in this redactor and in <paramref name="tally"/>.</summary>
+        public string Redact(string? text, RedactionTally? tally)
         {
             if (string.IsNullOrEmpty(text))
             {
@@ -74,7 +99,7 @@ namespace PostHogRunbook.Engine.Redaction
                 }
 
                 result = result.Replace(secret, Mask, StringComparison.Ordinal);
-                Count("KnownSecret", occurrences);
+                Count("KnownSecret", occurrences, tally);
             }
 
             foreach (var (kind, pattern, mask) in Rules)
@@ -90,7 +115,23 @@ namespace PostHogRunbook.Engine.Redaction
                     matched++;
                     return mask(match);
                 });
-                Count(kind, matched);
+                Count(kind, matched, tally);
+            }
+
+            foreach (var pattern in userRules)
+            {
+                var matched = 0;
+                result = pattern.Replace(result, match =>
+                {
+                    if (match.Length == 0 || IsAlreadyMasked(match))
+                    {
+                        return match.Value;
+                    }
+
+                    matched++;
+                    return Mask;
+                });
+                Count("UserPattern", matched, tally);
             }
 
             return result;
@@ -117,11 +158,12 @@ namespace PostHogRunbook.Engine.Redaction
             return match.Value.Contains(Mask, StringComparison.Ordinal);
         }
 
-        void Count(string kind, int occurrences)
+        void Count(string kind, int occurrences, RedactionTally? tally)
         {
             if (occurrences > 0)
             {
                 counts.AddOrUpdate(kind, occurrences, (_, current) => current + occurrences);
+                tally?.Add(kind, occurrences);
             }
         }
     }
