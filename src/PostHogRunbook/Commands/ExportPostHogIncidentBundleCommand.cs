@@ -80,6 +80,11 @@ namespace PostHogRunbook.Commands
         [ValidateNotNull]
         public Uri? PrometheusUrl { get; set; }
 
+        /// <summary>PromQL label matchers for both metrics (namespace="posthog").</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? MetricsSelector { get; set; }
+
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? ConfigPath { get; set; }

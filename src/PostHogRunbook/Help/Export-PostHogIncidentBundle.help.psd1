@@ -21,6 +21,7 @@
         StatusPageUrl = 'PostHog''s status page (default https://www.posthogstatus.com).'
         HealthUrl = 'The integration''s /health endpoint; without it health.json is skipped.'
         PrometheusUrl = 'The Prometheus to query for metrics/ (default http://localhost:9090).'
+        MetricsSelector = 'PromQL label matchers added to both metrics (namespace="posthog"): one Prometheus, many deployments.'
         ConfigPath = 'A JSON runbook profile to read settings from (see about_PostHogRunbook).'
         JournalPath = 'The journal folder where a piped report''s open incident is looked up (default the profile''s JournalPath, $env:POSTHOG_RUNBOOK_JOURNAL, else the user''s data folder).'
         TimeoutSec = 'Each request''s time limit in seconds (default 10); log streams run as long as they have lines.'
