@@ -130,6 +130,12 @@ Describe 'Export-PostHogIncidentBundle after the outage incident' {
         $shown | Should -Match 'Failures\s+:\s+none'
     }
 
+    It 'with -WhatIf writes nothing' {
+        $planned = Join-Path $TestDrive 'whatif.zip'
+        $incident | Export-PostHogIncidentBundle -Path $planned -JournalPath $journal -WhatIf | Should -BeNullOrEmpty
+        Test-Path $planned | Should -BeFalse
+    }
+
     It 'refuses to replace a file without -Force' {
         { $incident | Export-PostHogIncidentBundle -Path $zipPath -JournalPath $journal -ErrorAction Stop } | Should -Throw -ErrorId 'BundleFileExists,*'
     }

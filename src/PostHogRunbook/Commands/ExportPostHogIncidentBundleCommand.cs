@@ -13,7 +13,7 @@ namespace PostHogRunbook.Commands
     /// incident, triage, status page, health, metrics, Kubernetes objects and pod logs, redacted and hashed, with a
     /// manifest. Written under a temporary name and moved into place when complete, readable by its owner only.
     /// </summary>
-    [Cmdlet(VerbsData.Export, "PostHogIncidentBundle")]
+    [Cmdlet(VerbsData.Export, "PostHogIncidentBundle", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(IncidentBundle))]
     public sealed class ExportPostHogIncidentBundleCommand : RunbookCmdlet
     {
@@ -133,6 +133,11 @@ namespace PostHogRunbook.Commands
                 catch (ArgumentException ex)
                 {
                     throw new RunbookException("BundlePathInvalid", RunbookErrorKind.InvalidArgument, ex.Message, Path);
+                }
+
+                if (!ShouldProcess(path, $"Write the evidence bundle of {incident?.Id ?? profile.Get(Engine.Configuration.RunbookSetting.Deployment)} (logs since {(Since is { } given ? given.ToString() : incident != null ? "30 minutes before the incident started" : "an hour ago")})"))
+                {
+                    return;
                 }
 
                 var request = new IncidentBundleRequest(profile, path, incident, report == null ? Array.Empty<TriageReport>() : new[] { report }, Since, MetricsWindow, ThrottleLimit, Force.IsPresent);
