@@ -111,18 +111,7 @@ namespace PostHogRunbook.Engine.Bundle
         {
             if (!completed)
             {
-                try
-                {
-                    zip.Dispose();
-                }
-                catch (IOException)
-                {
-                    // The zip is thrown away: a failure to finish it does not matter.
-                }
-                catch (ObjectDisposedException)
-                {
-                }
-
+                // Thrown away unfinished: its central directory is never written, the file goes.
                 file.Dispose();
                 File.Delete(TemporaryPath);
             }

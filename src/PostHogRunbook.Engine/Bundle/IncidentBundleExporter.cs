@@ -190,22 +190,38 @@ namespace PostHogRunbook.Engine.Bundle
                 var reports = request.Reports.Count > 0 ? (object)request.Reports : request.Incident?.Reports ?? (object)Array.Empty<object>();
                 await AddJsonAsync(archive, "triage.json", JsonConvert.SerializeObject(reports, ModelJson), cancellationToken).ConfigureAwait(false);
 
-                var statusTask = Fetch("status-page.json", FetchStatusPageAsync, cancellationToken);
-                var healthTask = Fetch("health.json", FetchHealthAsync, cancellationToken);
-                var metricsTask = Fetch("metrics", FetchMetricsAsync, cancellationToken);
-                IReadOnlyList<V1Pod> pods = Array.Empty<V1Pod>();
-                if (gateway != null)
+                // One failure of the whole export (a write that fails, a stop) ends the other sources too, and they
+                // are awaited before the archive and the spool go away.
+                using var failing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                var token = failing.Token;
+                var statusTask = Fetch("status-page.json", FetchStatusPageAsync, token);
+                var healthTask = Fetch("health.json", FetchHealthAsync, token);
+                var metricsTask = Fetch("metrics", FetchMetricsAsync, token);
+                var started = new List<Task> { statusTask, healthTask, metricsTask };
+                try
                 {
-                    pods = await AddKubernetesAsync(archive, gateway, cancellationToken).ConfigureAwait(false);
+                    IReadOnlyList<V1Pod> pods = Array.Empty<V1Pod>();
+                    if (gateway != null)
+                    {
+                        pods = await AddKubernetesAsync(archive, gateway, token).ConfigureAwait(false);
+                    }
+
+                    var logsTask = gateway == null ? Task.CompletedTask : AddLogsAsync(archive, gateway, pods, spoolFolder, token);
+                    started.Add(logsTask);
+                    foreach (var (name, body) in (await statusTask.ConfigureAwait(false)).Concat(await healthTask.ConfigureAwait(false)).Concat(await metricsTask.ConfigureAwait(false)))
+                    {
+                        await AddJsonAsync(archive, name, body, token).ConfigureAwait(false);
+                    }
+
+                    await logsTask.ConfigureAwait(false);
+                }
+                catch
+                {
+                    await failing.CancelAsync().ConfigureAwait(false);
+                    await Task.WhenAll(started).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+                    throw;
                 }
 
-                var logsTask = gateway == null ? Task.CompletedTask : AddLogsAsync(archive, gateway, pods, spoolFolder, cancellationToken);
-                foreach (var (name, body) in (await statusTask.ConfigureAwait(false)).Concat(await healthTask.ConfigureAwait(false)).Concat(await metricsTask.ConfigureAwait(false)))
-                {
-                    await AddJsonAsync(archive, name, body, cancellationToken).ConfigureAwait(false);
-                }
-
-                await logsTask.ConfigureAwait(false);
                 await AddManifestAsync(archive, cancellationToken).ConfigureAwait(false);
             }
 
