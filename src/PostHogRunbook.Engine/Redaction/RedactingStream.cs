@@ -23,6 +23,7 @@ namespace PostHogRunbook.Engine.Redaction
         readonly Stream destination;
         readonly RedactionTally? tally;
         readonly byte[] pending = new byte[MaxLineBytes];
+        readonly char[] decoded = new char[MaxLineBytes];
         int pendingLength;
         bool closed;
 
@@ -142,9 +143,10 @@ namespace PostHogRunbook.Engine.Redaction
         // Redacts the first `length` pending bytes (a line with its line feed, or a piece of a long one) and keeps the rest.
         void EmitLine(int length)
         {
-            var text = Encoding.UTF8.GetString(pending, 0, length);
-            var redacted = redactor.Redact(text, tally);
-            if (ReferenceEquals(redacted, text) || string.Equals(redacted, text, StringComparison.Ordinal))
+            // Decoded into a buffer of its own first: most lines need nothing and are passed on as they came.
+            var chars = Encoding.UTF8.GetChars(pending, 0, length, decoded, 0);
+            var redacted = redactor.MightRedact(decoded.AsSpan(0, chars)) ? redactor.Redact(new string(decoded, 0, chars), tally) : null;
+            if (redacted == null || redacted.AsSpan().SequenceEqual(decoded.AsSpan(0, chars)))
             {
                 destination.Write(pending, 0, length);
             }
