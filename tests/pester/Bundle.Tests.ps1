@@ -167,4 +167,29 @@ Describe 'Export-PostHogIncidentBundle stopped by Ctrl+C' {
         @(Get-ChildItem -Force $folder) | Should -BeNullOrEmpty
         $stop.LabStatuses | Should -Contain 499 -Because 'the stop must close the hung request'
     }
+
+    It 'removes the half-written zip it was writing when stopped' {
+        $folder = New-Item -ItemType Directory (Join-Path $TestDrive 'half-written')
+        $target = Join-Path $folder 'half.zip'
+        $lab = $worlds[1].Lab
+        $shell = [powershell]::Create()
+        try {
+            $null = $shell.AddScript("param(`$module, `$lab) Import-Module `$module; Export-PostHogIncidentBundle -Path '$target' -KubeConfig `$lab.kubeconfig -StatusPageUrl `$lab.statusPage -PrometheusUrl `$lab.deadUrl -TimeoutSec 300").AddArgument($env:POSTHOGRUNBOOK_MODULE).AddArgument($lab)
+            $running = $shell.BeginInvoke()
+            # Waits for the state, not for a time: the temporary zip beside -Path, while the status page hangs.
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)
+            while (-not (Get-ChildItem -Force $folder -Filter '.half.zip.*.partial') -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            $partial = @(Get-ChildItem -Force $folder -Filter '.half.zip.*.partial')
+            $partial.Count | Should -Be 1 -Because 'the export writes under a temporary name first'
+            if (-not $IsWindows) { (Get-Item -Force $partial[0].FullName).UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite') }
+            $stopping = $shell.BeginStop($null, $null)
+            $stopping.AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds(20)) | Should -BeTrue
+            $shell.EndStop($stopping)
+            try { $null = $shell.EndInvoke($running) } catch { }
+            $shell.InvocationStateInfo.State | Should -Be 'Stopped'
+            Test-Path $target | Should -BeFalse
+            @(Get-ChildItem -Force $folder) | Should -BeNullOrEmpty
+        }
+        finally { $shell.Dispose() }
+    }
 }
