@@ -24,6 +24,7 @@ namespace PostHogRunbook.Engine.Redaction
         readonly RedactionTally? tally;
         readonly byte[] pending = new byte[MaxLineBytes];
         readonly char[] decoded = new char[MaxLineBytes];
+        readonly char[] lowered = new char[MaxLineBytes];
         int pendingLength;
         bool closed;
 
@@ -145,7 +146,7 @@ namespace PostHogRunbook.Engine.Redaction
         {
             // Decoded into a buffer of its own first: most lines need nothing and are passed on as they came.
             var chars = Encoding.UTF8.GetChars(pending, 0, length, decoded, 0);
-            var redacted = redactor.MightRedact(decoded.AsSpan(0, chars)) ? redactor.Redact(new string(decoded, 0, chars), tally) : null;
+            var redacted = redactor.MightRedact(decoded.AsSpan(0, chars), lowered) ? redactor.Redact(new string(decoded, 0, chars), tally) : null;
             if (redacted == null || redacted.AsSpan().SequenceEqual(decoded.AsSpan(0, chars)))
             {
                 destination.Write(pending, 0, length);

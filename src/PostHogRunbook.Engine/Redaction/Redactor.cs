@@ -58,7 +58,15 @@ namespace PostHogRunbook.Engine.Redaction
 
         sealed record Rule(string Kind, Regex Pattern, Func<Match, string> Mask, Gate Gate);
 
+        // What any rule's match contains, as few words as cover every gate (auth covers authorization, key covers
+        // client-key-data, pass covers password): the one check a streamed line gets before anything else.
+        static readonly string[] AnyRuleWords = { "auth", "bearer", "phc_", "phx_", "token", "key", "secret", "pass", "pwd", "sig", "credential", "client-certificate-data", "@" };
+
         readonly ConcurrentDictionary<string, byte> knownSecrets = new(StringComparer.Ordinal);
+
+        // The secrets as an array, replaced when one is added: ConcurrentDictionary.Keys takes every lock and copies,
+        // too slow for a check on every line of a log.
+        volatile string[] secretList = Array.Empty<string>();
         readonly ConcurrentDictionary<string, int> counts = new(StringComparer.Ordinal);
         readonly object userRulesGate = new();
         Regex[] userRules = Array.Empty<Regex>();
@@ -69,7 +77,13 @@ namespace PostHogRunbook.Engine.Redaction
             // Very short values would mask ordinary words; real keys and tokens are long.
             if (!string.IsNullOrEmpty(value) && value.Length >= 8)
             {
-                knownSecrets.TryAdd(value, 0);
+                if (knownSecrets.TryAdd(value, 0))
+                {
+                    lock (userRulesGate)
+                    {
+                        secretList = knownSecrets.Keys.ToArray();
+                    }
+                }
             }
         }
 
@@ -109,7 +123,7 @@ namespace PostHogRunbook.Engine.Redaction
             }
 
             var result = text;
-            foreach (var secret in knownSecrets.Keys)
+            foreach (var secret in secretList)
             {
                 var index = result.IndexOf(secret, StringComparison.Ordinal);
                 if (index < 0)
@@ -172,14 +186,16 @@ namespace PostHogRunbook.Engine.Redaction
         /// Whether <see cref="Redact(string?, RedactionTally?)"/> could change the text: false when no known secret,
         /// no rule's gate and no user pattern applies, so a stream can pass the bytes on without making a string.
         /// </summary>
-        internal bool MightRedact(ReadOnlySpan<char> text)
+        /// <param name="text">The text as it is.</param>
+        /// <param name="lowered">Room for the text in ASCII lower case (at least as long as it): the gates scan that.</param>
+        internal bool MightRedact(ReadOnlySpan<char> text, Span<char> lowered)
         {
             if (userRules.Length > 0)
             {
                 return true;
             }
 
-            foreach (var secret in knownSecrets.Keys)
+            foreach (var secret in secretList)
             {
                 if (text.Contains(secret, StringComparison.Ordinal))
                 {
@@ -187,9 +203,25 @@ namespace PostHogRunbook.Engine.Redaction
                 }
             }
 
-            foreach (var rule in Rules)
+            // Text that is not all ASCII is checked case-insensitively as it is (slower, and rare in logs).
+            var ascii = System.Text.Ascii.ToLower(text, lowered, out var written) == System.Buffers.OperationStatus.Done;
+            if (!ascii)
             {
-                if (rule.Gate.Admits(text))
+                foreach (var rule in Rules)
+                {
+                    if (rule.Gate.Admits(text))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+
+            var folded = lowered[..written];
+            foreach (var word in AnyRuleWords)
+            {
+                if (folded.Contains(word, StringComparison.Ordinal))
                 {
                     return true;
                 }
