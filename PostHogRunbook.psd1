@@ -28,6 +28,7 @@
         'Undo-PostHogRemediation'
         'Get-PostHogIncident'
         'Set-PostHogIncident'
+        'Export-PostHogIncidentBundle'
         'New-PostHogIncident'
     )
     FunctionsToExport      = @()
@@ -38,7 +39,7 @@
             Tags         = @('PostHog', 'SRE', 'Kubernetes', 'Incident', 'Runbook', 'Observability', 'PSEdition_Core', 'Linux', 'MacOS', 'Windows')
             LicenseUri   = 'https://github.com/posthog-runbook/PostHogRunbook/blob/main/LICENSE'
             ProjectUri   = 'https://github.com/posthog-runbook/PostHogRunbook'
-            ReleaseNotes = 'First release. Get-PostHogStatus reads both generations of PostHog''s status page (incident.io and Statuspage v2), filtered to the integration''s region. Invoke-PostHogTriage runs every check at once (status page, /flags probe, /health, Prometheus error ratio, workload, error logs) and walks the runbook''s decision tree to a category, a P1-P4 severity and the next action. Resolve-PostHogIncident applies the remediation (fallback, request queuing, key rotation, rollout restart) through Set-PostHogFallback, Set-PostHogRateLimitMode, Update-PostHogApiKey and Restart-PostHogIntegration, safely: -WhatIf, rollout wait, verification, Undo-PostHogRemediation. New-, Get- and Set-PostHogIncident keep an append-only incident journal that several shells can write at once. Set-/Get-PostHogRunbookConfig manage the runbook profile: every setting checked alike from every source, paths as PowerShell resolves them, KUBECONFIG lists merged as kubectl merges them. Not yet: the evidence bundle, notifications, the postmortem.'
+            ReleaseNotes = 'First release. Get-PostHogStatus reads both generations of PostHog''s status page (incident.io and Statuspage v2), filtered to the integration''s region. Invoke-PostHogTriage runs every check at once (status page, /flags probe, /health, Prometheus error ratio, workload, error logs) and walks the runbook''s decision tree to a category, a P1-P4 severity and the next action. Resolve-PostHogIncident applies the remediation (fallback, request queuing, key rotation, rollout restart) through Set-PostHogFallback, Set-PostHogRateLimitMode, Update-PostHogApiKey and Restart-PostHogIntegration, safely: -WhatIf, rollout wait, verification, Undo-PostHogRemediation. New-, Get- and Set-PostHogIncident keep an append-only incident journal that several shells can write at once. Set-/Get-PostHogRunbookConfig manage the runbook profile: every setting checked alike from every source, paths as PowerShell resolves them, KUBECONFIG lists merged as kubectl merges them. Export-PostHogIncidentBundle writes the evidence in one zip, streamed, redacted and hashed, with a manifest. Not yet: notifications, the postmortem.'
         }
     }
 }

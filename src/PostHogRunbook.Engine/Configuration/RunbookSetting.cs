@@ -62,11 +62,14 @@ namespace PostHogRunbook.Engine.Configuration
         /// <summary>What "now" means: errors in this last stretch of the metrics and of the logs are errors now.</summary>
         public static readonly RunbookSetting RecentWindow = new(nameof(RecentWindow), SettingKind.Text, "1m", false);
 
+        /// <summary>The user's own redaction rules: regular expressions, one per line; every match is masked wherever the module writes.</summary>
+        public static readonly RunbookSetting RedactPatterns = new(nameof(RedactPatterns), SettingKind.Text, null, false);
+
         public static readonly IReadOnlyList<RunbookSetting> All = new[]
         {
             PostHogHost, Region, ProjectApiKey, PersonalApiKey, StatusPageUrl, HealthUrl, PrometheusUrl, KubeConfig, Context,
             Namespace, Deployment, Container, Selector, SecretName, SecretKey, TimeoutSec, ErrorMetric, RequestMetric, NoiseFloor, DegradedRatio, OutageRatio, JournalPath,
-            MetricsSelector, MetricsWindow, RecentWindow,
+            MetricsSelector, MetricsWindow, RecentWindow, RedactPatterns,
         };
 
         public static RunbookSetting? Find(string name)

@@ -26,6 +26,12 @@ namespace PostHogRunbook.Engine.Kubernetes
 
         Task<IReadOnlyList<Corev1Event>> ListWarningEventsAsync(CancellationToken cancellationToken);
 
+        /// <summary>Every event of the namespace, of any type (the evidence bundle's).</summary>
+        Task<IReadOnlyList<Corev1Event>> ListEventsAsync(CancellationToken cancellationToken);
+
+        /// <summary>The ReplicaSets whose labels match the selector.</summary>
+        Task<IReadOnlyList<V1ReplicaSet>> ListReplicaSetsAsync(string selector, CancellationToken cancellationToken);
+
         /// <summary>Reads one value of a secret as text; null when the secret has no such key.</summary>
         Task<string?> ReadSecretValueAsync(string name, string key, CancellationToken cancellationToken);
 

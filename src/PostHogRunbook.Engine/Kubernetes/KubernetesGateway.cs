@@ -74,6 +74,18 @@ namespace PostHogRunbook.Engine.Kubernetes
             return list.Items?.ToList() ?? new List<Corev1Event>();
         }
 
+        public async Task<IReadOnlyList<Corev1Event>> ListEventsAsync(CancellationToken cancellationToken)
+        {
+            var list = await Call("list", "events", string.Empty, null, () => client.CoreV1.ListNamespacedEventAsync(Namespace, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return list.Items?.ToList() ?? new List<Corev1Event>();
+        }
+
+        public async Task<IReadOnlyList<V1ReplicaSet>> ListReplicaSetsAsync(string selector, CancellationToken cancellationToken)
+        {
+            var list = await Call("list", "replicasets", "apps", null, () => client.AppsV1.ListNamespacedReplicaSetAsync(Namespace, labelSelector: selector, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return list.Items?.ToList() ?? new List<V1ReplicaSet>();
+        }
+
         /// <summary>Reads one value of a secret as text; null when the secret has no such key.</summary>
         public async Task<string?> ReadSecretValueAsync(string name, string key, CancellationToken cancellationToken)
         {
