@@ -29,6 +29,9 @@
         'Get-PostHogIncident'
         'Set-PostHogIncident'
         'New-PostHogIncident'
+        'New-PostHogIncidentMessage'
+        'Send-PostHogIncidentNotification'
+        'New-PostHogPostmortem'
     )
     FunctionsToExport      = @()
     AliasesToExport        = @()

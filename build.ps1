@@ -75,6 +75,7 @@ function Invoke-Package {
         'Dependencies/KubernetesClient.dll'  = Join-Path $binary 'KubernetesClient.dll'
         'Dependencies/YamlDotNet.dll'        = Join-Path $binary 'YamlDotNet.dll'
         'Dependencies/Fractions.dll'         = Join-Path $binary 'Fractions.dll'
+        'Dependencies/Polly.Core.dll'        = Join-Path $binary 'Polly.Core.dll'
     }
     foreach ($entry in $files.GetEnumerator()) {
         if (-not (Test-Path -LiteralPath $entry.Value -PathType Leaf)) {
