@@ -153,8 +153,9 @@ namespace PostHogRunbook.Engine.Comms
             result = InternalHostPattern.Replace(result, "our service");
             foreach (var name in names.Where(n => !string.IsNullOrWhiteSpace(n) && n!.Length >= 3).Distinct().OrderByDescending(n => n!.Length))
             {
-                // A pod is its deployment's name and a suffix: posthog-integration-7d9f8c-abcde.
-                result = Regex.Replace(result, Regex.Escape(name!) + @"(?:-[a-z0-9]+)*", "our service", RegexOptions.IgnoreCase, TimeSpan.FromSeconds(1));
+                // Kubernetes names are lower case and whole words (so the namespace posthog leaves "PostHog" alone);
+                // a pod is its deployment's name and a suffix: posthog-integration-7d9f8c-abcde.
+                result = Regex.Replace(result, @"(?<![\w.-])" + Regex.Escape(name!) + @"(?:-[a-z0-9]+)*(?![\w-])", "our service", RegexOptions.None, TimeSpan.FromSeconds(1));
             }
 
             return result;

@@ -29,15 +29,15 @@ namespace PostHogRunbook.Engine.Comms
     {
         public const string Placeholder = "_TODO_";
 
-        /// <summary>Reads the errors over the incident from Prometheus through the command's HTTP layer.</summary>
-        public static Task<IncidentImpactMetrics> ReadMetricsAsync(RunbookServices services, Uri? prometheusUrl, string errorMetric, string requestMetric, string? selector, PostHogIncident incident, TimeSpan timeout, CancellationToken cancellationToken)
+        /// <summary>Reads the errors over the incident from Prometheus through the command's HTTP layer; the ratio's rate() over <paramref name="rateWindow"/> (the MetricsWindow setting), as the triage reads it.</summary>
+        public static Task<IncidentImpactMetrics> ReadMetricsAsync(RunbookServices services, Uri? prometheusUrl, string errorMetric, string requestMetric, string? selector, string rateWindow, PostHogIncident incident, TimeSpan timeout, CancellationToken cancellationToken)
         {
             ArgumentNullException.ThrowIfNull(services);
-            return ReadMetricsAsync(services.Http, prometheusUrl, errorMetric, requestMetric, selector, incident, services.Time.GetUtcNow(), timeout, cancellationToken);
+            return ReadMetricsAsync(services.Http, prometheusUrl, errorMetric, requestMetric, selector, rateWindow, incident, services.Time.GetUtcNow(), timeout, cancellationToken);
         }
 
         /// <summary>Reads the errors over the incident from Prometheus; any failure is "metrics unavailable", never an exception.</summary>
-        internal static async Task<IncidentImpactMetrics> ReadMetricsAsync(IRunbookHttp http, Uri? prometheusUrl, string errorMetric, string requestMetric, string? selector, PostHogIncident incident, DateTimeOffset now, TimeSpan timeout, CancellationToken cancellationToken)
+        internal static async Task<IncidentImpactMetrics> ReadMetricsAsync(IRunbookHttp http, Uri? prometheusUrl, string errorMetric, string requestMetric, string? selector, string rateWindow, PostHogIncident incident, DateTimeOffset now, TimeSpan timeout, CancellationToken cancellationToken)
         {
             if (prometheusUrl == null)
             {
@@ -46,23 +46,33 @@ namespace PostHogRunbook.Engine.Comms
 
             var end = incident.ResolvedAt ?? now;
             var span = Math.Max(60, (int)Math.Ceiling((end - incident.StartedAt).TotalSeconds));
-            var offset = Math.Max(0, (int)Math.Floor((now - end).TotalSeconds));
+            // Read at the incident's end; one ended within the last minute is read now (a scrape or two later), as
+            // the newest samples may not have reached Prometheus at its end.
+            var sinceEnd = (int)Math.Floor((now - end).TotalSeconds);
+            var offset = sinceEnd < 60 ? 0 : sinceEnd;
             var at = offset > 0 ? string.Create(CultureInfo.InvariantCulture, $" offset {offset}s") : string.Empty;
             var errors = MetricSeries.Select(errorMetric, selector);
             var requests = MetricSeries.Select(requestMetric, selector);
             var client = new PrometheusClient(http, prometheusUrl, timeout);
             var failedQuery = string.Create(CultureInfo.InvariantCulture, $"sum(increase({errors}[{span}s]{at}))");
-            var peakQuery = string.Create(CultureInfo.InvariantCulture, $"max_over_time((sum(rate({errors}[1m])) / sum(rate({requests}[1m])))[{span}s:15s]{at})");
+            var ratio = $"(sum(rate({errors}[{rateWindow}])) / sum(rate({requests}[{rateWindow}])))";
+            var step = Math.Max(5, span / 60);
+            var peakQuery = string.Create(CultureInfo.InvariantCulture, $"max_over_time({ratio}[{span}s:{step}s]{at})");
+            // The subquery's steps are aligned to the clock: a short incident may have none with data yet, so the
+            // ratio at the incident's end counts too.
+            var endQuery = $"(sum(rate({errors}[{rateWindow}]{at})) / sum(rate({requests}[{rateWindow}]{at})))";
             try
             {
                 var failed = await client.QueryAsync(failedQuery, cancellationToken).ConfigureAwait(false);
                 var peak = await client.QueryAsync(peakQuery, cancellationToken).ConfigureAwait(false);
-                if (failed.Count == 0 && peak.Count == 0)
+                var atEnd = await client.QueryAsync(endQuery, cancellationToken).ConfigureAwait(false);
+                if (failed.Count == 0 && peak.Count == 0 && atEnd.Count == 0)
                 {
                     return IncidentImpactMetrics.None($"Prometheus at {prometheusUrl} has no series for {errors}");
                 }
 
-                return new IncidentImpactMetrics(Finite(failed.Count > 0 ? failed[0].Value : null), Finite(peak.Count > 0 ? peak[0].Value : null), null);
+                var ratios = peak.Concat(atEnd).Select(sample => Finite(sample.Value)).Where(value => value != null).ToList();
+                return new IncidentImpactMetrics(Finite(failed.Count > 0 ? failed[0].Value : null), ratios.Count > 0 ? ratios.Max() : null, null);
             }
             catch (RunbookException ex)
             {

@@ -40,6 +40,11 @@ namespace PostHogRunbook.Commands
         [ValidateNotNull]
         public Uri? PrometheusUrl { get; set; }
 
+        /// <summary>PromQL label matchers for one deployment's series in a shared Prometheus (namespace="posthog").</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? MetricsSelector { get; set; }
+
         [Parameter]
         [ValidateRange(1, 600)]
         public int TimeoutSec { get; set; }
@@ -83,6 +88,7 @@ namespace PostHogRunbook.Commands
                     profile.Get(RunbookSetting.ErrorMetric) ?? "posthog_errors_total",
                     profile.Get(RunbookSetting.RequestMetric) ?? "posthog_requests_total",
                     profile.Get(RunbookSetting.MetricsSelector),
+                    profile.Get(RunbookSetting.MetricsWindow) ?? "5m",
                     incident,
                     timeout,
                     token));

@@ -133,6 +133,8 @@ namespace PostHogRunbook.Commands
             }
 
             var action = $"Send {plan.EventAction} for incident {incident.Id}: {Environment.NewLine}{plan.ShownPayload}{Environment.NewLine}";
+            // What if: goes to the host; the same payload in the verbose stream is what a script (or a test) can read.
+            WriteVerbose($"{channel} ({plan.ShownTarget}): {action}");
             if (!ShouldProcess($"{channel} ({plan.ShownTarget})", action))
             {
                 return;

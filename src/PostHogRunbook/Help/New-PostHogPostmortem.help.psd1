@@ -11,6 +11,7 @@
         Path          = 'A markdown file to write. A relative path is relative to the current location; ~ is the home folder.'
         Force         = 'Replace -Path when it exists.'
         PrometheusUrl = 'The Prometheus to read the impact from. Default the incident''s own (its triage''s), then the PrometheusUrl setting.'
+        MetricsSelector = 'PromQL label matchers added to both metrics (namespace="posthog"), when one Prometheus scrapes many deployments. Default the MetricsSelector setting.'
         TimeoutSec    = 'How long Prometheus may take to answer. Default the TimeoutSec setting (10).'
         JournalPath   = 'The journal folder. A relative path is relative to the current location; ~ is the home folder.'
         ConfigPath    = 'A JSON config file to read the settings from, instead of $env:POSTHOG_RUNBOOK_CONFIG or the user''s config folder.'
