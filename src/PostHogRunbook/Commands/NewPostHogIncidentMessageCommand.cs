@@ -8,8 +8,11 @@ using PostHogRunbook.Model;
 
 namespace PostHogRunbook.Commands
 {
-    /// <summary>Fills the runbook's Internal (Slack) or External (status page) update template from an incident. Sends nothing.</summary>
-    [Cmdlet(VerbsCommon.New, "PostHogIncidentMessage", DefaultParameterSetName = FromPipeline)]
+    /// <summary>
+    /// Fills the runbook's Internal (Slack) or External (status page) update template from an incident. Sends and
+    /// writes nothing; it takes -WhatIf as every New- cmdlet of the module does (and then outputs nothing).
+    /// </summary>
+    [Cmdlet(VerbsCommon.New, "PostHogIncidentMessage", DefaultParameterSetName = FromPipeline, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.None)]
     [OutputType(typeof(IncidentMessage))]
     public sealed class NewPostHogIncidentMessageCommand : RunbookCmdlet
     {
@@ -61,7 +64,10 @@ namespace PostHogRunbook.Commands
                 {
                     var incident = InputObject ?? Await(token => journal!.GetAsync(IncidentId!, token));
                     DateTimeOffset? next = MyInvocation.BoundParameters.ContainsKey(nameof(NextUpdate)) ? new DateTimeOffset(NextUpdate.ToUniversalTime(), TimeSpan.Zero) : null;
-                    WriteObject(IncidentMessages.Build(incident, Audience, next, Services.Time.GetUtcNow(), Services.Redactor));
+                    if (ShouldProcess($"incident {incident.Id}", $"Fill the {Audience} message"))
+                    {
+                        WriteObject(IncidentMessages.Build(incident, Audience, next, Services.Time.GetUtcNow(), Services.Redactor));
+                    }
                 }
                 catch (RunbookException ex) when (ex.ErrorId == "IncidentNotFound")
                 {
