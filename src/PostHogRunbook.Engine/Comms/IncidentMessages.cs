@@ -99,7 +99,8 @@ namespace PostHogRunbook.Engine.Comms
 
         static string InternalAction(PostHogIncident incident, IncidentTriageRecord? latest)
         {
-            var last = incident.Actions.Count > 0 ? incident.Actions[^1] : null;
+            // The latest change that did something; a later run that found it in place adds nothing to say.
+            var last = incident.Actions.LastOrDefault(a => a.Outcome != RemediationOutcome.AlreadyInState) ?? (incident.Actions.Count > 0 ? incident.Actions[^1] : null);
             if (last != null)
             {
                 var where = last.Target == null ? string.Empty : $" on {last.Target}";

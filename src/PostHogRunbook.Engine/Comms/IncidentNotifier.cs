@@ -299,23 +299,12 @@ namespace PostHogRunbook.Engine.Comms
             }
 
             var body = wire.ToString(Formatting.None);
-            HttpFetchResult? answer = null;
-            int attempts;
-            string? unreachable = null;
             var retry = new SendRetry(time);
-            try
-            {
-                (answer, attempts) = await retry.RunAsync(
-                    (left, token) => http.SendAsync(plan.Method, plan.Uri, left, token, new StringContent(body, Encoding.UTF8, "application/json"), plan.Headers, 64 * 1024),
-                    settings.Timeout,
-                    cancellationToken).ConfigureAwait(false);
-            }
-            catch (DependencyUnreachableException ex)
-            {
-                attempts = SendRetry.MaxRetries + 1;
-                unreachable = redactor.Redact(ex.Message);
-            }
-
+            var (answer, attempts, failure) = await retry.RunAsync(
+                (left, token) => http.SendAsync(plan.Method, plan.Uri, left, token, new StringContent(body, Encoding.UTF8, "application/json"), plan.Headers, 64 * 1024),
+                settings.Timeout,
+                cancellationToken).ConfigureAwait(false);
+            var unreachable = failure == null ? null : redactor.Redact(failure.Message);
             var result = unreachable != null
                 ? new NotificationResult(plan.Incident.Id, plan.Channel, false, null, attempts, plan.ExternalId, $"{plan.Channel}Unreachable", $"{plan.ShownTarget}: {unreachable}")
                 : Read(plan, answer!, attempts);

@@ -31,9 +31,9 @@ namespace PostHogRunbook.Engine.Comms
 
         /// <summary>
         /// Runs <paramref name="attempt"/> (given the time left) until it succeeds, fails for good, or the budget ends.
-        /// Returns the last answer and the number of attempts; rethrows the last DependencyUnreachableException when no attempt was answered.
+        /// Returns the last answer (or, when the last attempt got none, why) and the number of attempts.
         /// </summary>
-        public async Task<(HttpFetchResult Result, int Attempts)> RunAsync(Func<TimeSpan, CancellationToken, Task<HttpFetchResult>> attempt, TimeSpan budget, CancellationToken cancellationToken)
+        public async Task<(HttpFetchResult? Result, int Attempts, DependencyUnreachableException? Unreachable)> RunAsync(Func<TimeSpan, CancellationToken, Task<HttpFetchResult>> attempt, TimeSpan budget, CancellationToken cancellationToken)
         {
             var deadline = time.GetUtcNow() + budget;
             var attempts = 0;
@@ -50,15 +50,22 @@ namespace PostHogRunbook.Engine.Comms
                 })
                 .Build();
 
-            var result = await pipeline.ExecuteAsync(
-                async token =>
-                {
-                    attempts++;
-                    var left = deadline - time.GetUtcNow();
-                    return await attempt(left > TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1), token).ConfigureAwait(false);
-                },
-                cancellationToken).ConfigureAwait(false);
-            return (result, attempts);
+            try
+            {
+                var result = await pipeline.ExecuteAsync(
+                    async token =>
+                    {
+                        attempts++;
+                        var left = deadline - time.GetUtcNow();
+                        return await attempt(left > TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1), token).ConfigureAwait(false);
+                    },
+                    cancellationToken).ConfigureAwait(false);
+                return (result, attempts, null);
+            }
+            catch (DependencyUnreachableException ex)
+            {
+                return (null, attempts, ex);
+            }
         }
 
         static bool Worth(Outcome<HttpFetchResult> outcome)

@@ -193,6 +193,23 @@ namespace PostHogRunbook.Engine.Tests.Comms
         }
 
         [Fact]
+        public async Task A_service_that_never_answers_counts_every_attempt_within_the_budget()
+        {
+            await using var world = await CommsWorld.StartAsync();
+            var incident = await world.OpenAsync();
+            var settings = world.Settings(timeoutSec: 10) with { PagerDutyEventsUrl = new Uri(world.Lab.Endpoints.DeadUrl) };
+
+            var result = await world.SendAsync(NotificationChannel.PagerDuty, incident, world.Notifier(settings));
+
+            Assert.False(result.Succeeded);
+            Assert.Null(result.HttpStatus);
+            Assert.Equal("PagerDutyUnreachable", result.ErrorId);
+            Assert.Equal(world.Clock.Waits.Count + 1, result.Attempts);
+            Assert.Equal(new[] { 1, 2, 4 }, world.Clock.Waits.Select(w => (int)w.TotalSeconds));
+            Assert.False(Assert.Single((await world.ReadAsync(incident.Id)).Notifications).Succeeded);
+        }
+
+        [Fact]
         public async Task A_planted_key_in_the_impact_reaches_no_service()
         {
             await using var world = await CommsWorld.StartAsync();
