@@ -212,6 +212,13 @@ Describe 'Send-PostHogIncidentNotification' {
         (Get-Content -Raw (Join-Path $journal "$($incident.Id).jsonl")) | Should -Not -Match ([regex]::Escape($plantedKey))
     }
 
+    It 'retries with Polly.Core loaded in the module''s own load context, beside KubernetesClient' {
+        $polly = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'Polly.Core' }
+        @($polly).Count | Should -Be 1
+        [Runtime.Loader.AssemblyLoadContext]::GetLoadContext($polly).Name | Should -Be 'PostHogRunbook'
+        $polly.Location | Should -BeLike '*Dependencies*Polly.Core.dll'
+    }
+
     It 'says which credential is missing, and refuses one in a config file' {
         $parameters = Get-SendParameters
         $parameters.Remove('SlackWebhookUrl')
