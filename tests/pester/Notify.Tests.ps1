@@ -198,7 +198,8 @@ Describe 'Send-PostHogIncidentNotification' {
     }
 
     It 'never lets a key planted in a message reach any service' {
-        $message = [PostHogRunbook.Model.IncidentMessage]::new($incident.Id, 'Internal', "Flags down, key $plantedKey", "Impact: the key $plantedKey is rejected", 'P1', 'Mitigated',
+        # External: a message every channel takes as it is (an Internal one is not sent to the status page).
+        $message = [PostHogRunbook.Model.IncidentMessage]::new($incident.Id, 'External', "Flags down, key $plantedKey", "Impact: the key $plantedKey is rejected", 'P1', 'Mitigated',
             "key $plantedKey rejected", 'EnableFallback', 'alice', [DateTimeOffset]::UtcNow.AddMinutes(30), [DateTimeOffset]::UtcNow)
         $send = Get-SendParameters @{ EventAction = 'Trigger' }
         $results = @($message | Send-PostHogIncidentNotification -Channel Slack, PagerDuty, StatusPage @send -Confirm:$false)

@@ -165,15 +165,20 @@ namespace PostHogRunbook.Engine.Comms
             => incident.Notifications.LastOrDefault(n => n.Succeeded && n.ExternalId != null && string.Equals(n.Channel, StatusPageName, StringComparison.Ordinal))?.ExternalId;
 
         /// <summary>
-        /// The send for one channel. <paramref name="message"/> replaces the template (a piped message); else Slack
-        /// and PagerDuty get the Internal one and the status page the External one. Fails with
+        /// The send for one channel. <paramref name="message"/> replaces the template (a piped message; an Internal
+        /// one not on the status page); else Slack and PagerDuty get the Internal one and the status page the External one. Fails with
         /// SlackWebhookUrlMissing, PagerDutyRoutingKeyMissing, StatusPageApiKeyMissing or StatusPagePageIdMissing.
         /// </summary>
         public NotificationPlan Plan(NotificationChannel channel, PostHogIncident incident, IncidentMessage? message, DateTimeOffset? nextUpdate, PagerDutyEventAction eventAction = PagerDutyEventAction.Auto)
         {
             ArgumentNullException.ThrowIfNull(incident);
             var now = time.GetUtcNow();
-            IncidentMessage Template(IncidentAudience audience) => message ?? IncidentMessages.Build(incident, audience, nextUpdate, now, redactor);
+            // A piped message goes as it is, except that an Internal one never reaches the public status page:
+            // that channel gets the External template instead.
+            IncidentMessage Template(IncidentAudience audience)
+                => message != null && (audience == IncidentAudience.Internal || message.Audience == IncidentAudience.External)
+                    ? message
+                    : IncidentMessages.Build(incident, audience, nextUpdate, now, redactor);
             return channel switch
             {
                 NotificationChannel.Slack => PlanSlack(incident, Template(IncidentAudience.Internal)),

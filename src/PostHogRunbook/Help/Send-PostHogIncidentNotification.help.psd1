@@ -8,7 +8,7 @@
         'One NotificationResult per channel and incident; a failed send is also an error (its id above) after its result. Every send, success or failure, is a Notification entry in the incident''s journal.'
     )
     Parameters  = @{
-        InputObject           = 'A PostHogIncident, or an IncidentMessage (New-PostHogIncidentMessage) whose text is sent instead of the template''s. The incident is read from the journal as it stands now.'
+        InputObject           = 'A PostHogIncident, or an IncidentMessage (New-PostHogIncidentMessage) whose text is sent instead of the template''s (an Internal message never goes to the status page: it gets the External template). The incident is read from the journal as it stands now.'
         IncidentId            = 'The incident to send about, read from the journal.'
         Channel               = 'Slack, PagerDuty, StatusPage: one or several, each sent once.'
         SlackWebhookUrl       = 'The Slack incoming webhook URL, a SecureString (the URL is the credential). Else $env:POSTHOG_RUNBOOK_SLACK_WEBHOOK_URL or $env:SLACK_WEBHOOK_URL.'

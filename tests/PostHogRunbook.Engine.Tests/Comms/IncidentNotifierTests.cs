@@ -233,6 +233,22 @@ namespace PostHogRunbook.Engine.Tests.Comms
         }
 
         [Fact]
+        public async Task An_internal_message_never_reaches_the_status_page()
+        {
+            await using var world = await CommsWorld.StartAsync();
+            var incident = await world.OpenAsync();
+            var notifier = world.Notifier();
+            var internalMessage = IncidentMessages.Build(incident, IncidentAudience.Internal, null, world.Clock.GetUtcNow(), world.Redactor);
+
+            var toSlack = notifier.Plan(NotificationChannel.Slack, incident, internalMessage, null);
+            var toStatusPage = notifier.Plan(NotificationChannel.StatusPage, incident, internalMessage, null);
+
+            Assert.Contains("posthog-integration", toSlack.ShownPayload, StringComparison.Ordinal);
+            Assert.DoesNotContain("posthog-integration", toStatusPage.ShownPayload, StringComparison.Ordinal);
+            Assert.Contains("We are investigating the cause.", toStatusPage.ShownPayload, StringComparison.Ordinal);
+        }
+
+        [Fact]
         public async Task WhatIf_payload_masks_the_routing_key()
         {
             await using var world = await CommsWorld.StartAsync();
