@@ -11,7 +11,7 @@
     Author                 = 'PostHogRunbook contributors'
     CompanyName            = 'PostHogRunbook'
     Copyright              = '(c) PostHogRunbook contributors. MIT licence.'
-    Description            = 'The PostHog incident runbook as PowerShell cmdlets: read PostHog''s status page (both generations, filtered to your region), triage every signal at once (status page, /flags probe, /health, Prometheus error ratio, workload, error logs), and walk the runbook''s decision tree to a category, a P1-P4 severity and the next action. Remediation, the incident journal and the evidence bundle are not in this release.'
+    Description            = 'The PostHog incident runbook as PowerShell cmdlets: read PostHog''s status page (both generations, filtered to your region), triage every signal at once (status page, /flags probe, /health, Prometheus error ratio, workload, error logs), and walk the runbook''s decision tree to a category, a P1-P4 severity and the next action. Then remediate safely, keep an append-only incident journal, tell Slack, PagerDuty and the status page, and write the postmortem. The evidence bundle is not in this release.'
     PowerShellVersion      = '7.4'
     RequiredAssemblies     = @('PostHogRunbook.Model.dll')
     FormatsToProcess       = @('PostHogRunbook.Format.ps1xml')
@@ -30,6 +30,9 @@
         'Set-PostHogIncident'
         'Export-PostHogIncidentBundle'
         'New-PostHogIncident'
+        'New-PostHogIncidentMessage'
+        'Send-PostHogIncidentNotification'
+        'New-PostHogPostmortem'
     )
     FunctionsToExport      = @()
     AliasesToExport        = @()
@@ -39,7 +42,7 @@
             Tags         = @('PostHog', 'SRE', 'Kubernetes', 'Incident', 'Runbook', 'Observability', 'PSEdition_Core', 'Linux', 'MacOS', 'Windows')
             LicenseUri   = 'https://github.com/posthog-runbook/PostHogRunbook/blob/main/LICENSE'
             ProjectUri   = 'https://github.com/posthog-runbook/PostHogRunbook'
-            ReleaseNotes = 'First release. Get-PostHogStatus reads both generations of PostHog''s status page (incident.io and Statuspage v2), filtered to the integration''s region. Invoke-PostHogTriage runs every check at once (status page, /flags probe, /health, Prometheus error ratio, workload, error logs) and walks the runbook''s decision tree to a category, a P1-P4 severity and the next action. Resolve-PostHogIncident applies the remediation (fallback, request queuing, key rotation, rollout restart) through Set-PostHogFallback, Set-PostHogRateLimitMode, Update-PostHogApiKey and Restart-PostHogIntegration, safely: -WhatIf, rollout wait, verification, Undo-PostHogRemediation. New-, Get- and Set-PostHogIncident keep an append-only incident journal that several shells can write at once. Set-/Get-PostHogRunbookConfig manage the runbook profile: every setting checked alike from every source, paths as PowerShell resolves them, KUBECONFIG lists merged as kubectl merges them. Export-PostHogIncidentBundle writes the evidence in one zip, streamed, redacted and hashed, with a manifest. Not yet: notifications, the postmortem.'
+            ReleaseNotes = 'First release. Get-PostHogStatus reads both generations of PostHog''s status page, filtered to the integration''s region. Invoke-PostHogTriage runs every check at once and walks the runbook''s decision tree to a category, a P1-P4 severity and the next action. Resolve-PostHogIncident applies it through Set-PostHogFallback, Set-PostHogRateLimitMode, Update-PostHogApiKey and Restart-PostHogIntegration safely (-WhatIf, rollout wait, verification, Undo-PostHogRemediation). New-, Get- and Set-PostHogIncident keep an append-only incident journal. Export-PostHogIncidentBundle writes the evidence in one redacted, hashed zip. New-PostHogIncidentMessage, Send-PostHogIncidentNotification (Slack, PagerDuty, Statuspage) and New-PostHogPostmortem do the communication. Set-/Get-PostHogRunbookConfig manage the runbook profile.'
         }
     }
 }

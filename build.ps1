@@ -89,6 +89,7 @@ function Invoke-Package {
         'Dependencies/KubernetesClient.dll'  = Join-Path $compiled 'KubernetesClient.dll'
         'Dependencies/YamlDotNet.dll'        = Join-Path $compiled 'YamlDotNet.dll'
         'Dependencies/Fractions.dll'         = Join-Path $compiled 'Fractions.dll'
+        'Dependencies/Polly.Core.dll'        = Join-Path $compiled 'Polly.Core.dll'
     }
     foreach ($entry in $files.GetEnumerator()) {
         if (-not (Test-Path -LiteralPath $entry.Value -PathType Leaf)) {

@@ -19,7 +19,8 @@ namespace PostHogRunbook.Lab
         string DeadUrl,
         string? KubernetesUrl,
         string? KubeconfigPath,
-        string StateDirectory)
+        string StateDirectory,
+        string? NotifyUrl = null)
     {
         public string ProjectApiKey => LabKeys.Good;
 
@@ -44,6 +45,17 @@ namespace PostHogRunbook.Lab
                 {
                     json.WriteString("kubernetes", KubernetesUrl);
                     json.WriteString("kubeconfig", KubeconfigPath);
+                }
+
+                if (NotifyUrl is not null)
+                {
+                    // Slack, PagerDuty and our Statuspage on one port (Notify/): their addresses and the credentials they take.
+                    json.WriteString("notify", NotifyUrl);
+                    json.WriteString("slackWebhookUrl", NotifyUrl + Notify.SlackWebhook.GoodPath);
+                    json.WriteString("pagerDutyRoutingKey", Notify.PagerDutyEvents.RoutingKey);
+                    json.WriteString("statusPageApiKey", Notify.StatuspageIncidents.ApiKey);
+                    json.WriteString("statusPagePageId", Notify.StatuspageIncidents.PageId);
+                    json.WriteString("statusPageComponentId", Notify.StatuspageIncidents.ComponentId);
                 }
 
                 json.WriteString("projectApiKey", ProjectApiKey);

@@ -2,6 +2,7 @@ using PostHogRunbook.Lab.App;
 using PostHogRunbook.Lab.Control;
 using PostHogRunbook.Lab.Hosting;
 using PostHogRunbook.Lab.Kubernetes;
+using PostHogRunbook.Lab.Notify;
 using PostHogRunbook.Lab.PostHogApi;
 using PostHogRunbook.Lab.StatusPage;
 
@@ -18,9 +19,10 @@ namespace PostHogRunbook.Lab
         readonly bool ownsStateDirectory;
         readonly Action<LabScenario> followScenario;
 
-        LabHost(LabContext context, ProjectKeyRegistry keys, IntegrationCounters counters, IReadOnlyList<LabPart> parts,
+        LabHost(LabContext context, ProjectKeyRegistry keys, IntegrationCounters counters, NotifyState notifications, IReadOnlyList<LabPart> parts,
             KubernetesApiServer kubernetes, LabEndpoints endpoints, bool ownsStateDirectory)
         {
+            Notifications = notifications;
             Context = context;
             ProjectKeys = keys;
             Counters = counters;
@@ -42,6 +44,9 @@ namespace PostHogRunbook.Lab
 
         public LabEndpoints Endpoints { get; }
 
+        /// <summary>What Slack, PagerDuty and the status page received, their planned faults, the status page's incidents.</summary>
+        public NotifyState Notifications { get; }
+
         /// <summary>
         /// Starts every part. An empty StateDirectory means a new temporary one, deleted when the lab is disposed.
         /// </summary>
@@ -58,6 +63,7 @@ namespace PostHogRunbook.Lab
             var context = new LabContext(options);
             var keys = new ProjectKeyRegistry();
             var counters = new IntegrationCounters(context.Scenario);
+            var notifications = new NotifyState();
             var starting = new[]
             {
                 LabPart.StartAsync(StatusPageParts.IncidentIoName, context, injectsLatency: true, app => StatusPageParts.MapIncidentIo(app, context), cancellationToken),
@@ -66,6 +72,8 @@ namespace PostHogRunbook.Lab
                 LabPart.StartAsync(AppPart.Name, context, injectsLatency: true, app => AppPart.Map(app, context, counters), cancellationToken),
                 // The harness's own handle pays no latency: it is not part of the world being measured.
                 LabPart.StartAsync(ControlApi.Name, context, injectsLatency: false, app => ControlApi.Map(app, context, keys), cancellationToken),
+                // The services the runbook notifies are outside the world being diagnosed: no latency either.
+                LabPart.StartAsync(NotifyPart.Name, context, injectsLatency: false, app => NotifyPart.Map(app, notifications), cancellationToken),
             };
 
             // The Kubernetes part makes its CA and certificates first: start it beside the others, not after them.
@@ -86,8 +94,9 @@ namespace PostHogRunbook.Lab
                     DeadEndpoint.Reserve(),
                     cluster?.Url,
                     cluster?.KubeconfigPath,
-                    options.StateDirectory);
-                return new LabHost(context, keys, counters, parts, kubernetes, endpoints, ownsStateDirectory);
+                    options.StateDirectory,
+                    parts[5].Url);
+                return new LabHost(context, keys, counters, notifications, parts, kubernetes, endpoints, ownsStateDirectory);
             }
             catch
             {

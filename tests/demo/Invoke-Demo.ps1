@@ -68,6 +68,25 @@ try {
 
     Show-Step 'The journal' 'Get-PostHogIncident'
     Get-PostHogIncident | Show-Output
+
+    Show-Step 'The internal update, to paste in Slack' 'Set-PostHogIncident $incident.Id -Commander alice -Impact ''Feature flags fall back to defaults in the US'' -PassThru | New-PostHogIncidentMessage'
+    $incident = Set-PostHogIncident $incident.Id -Commander alice -Impact 'Feature flags fall back to defaults in the US' -PassThru
+    ($incident | New-PostHogIncidentMessage).Text | Write-Host
+
+    # The lab's Notify part plays PagerDuty; the routing key is a SecureString, as a real one would be.
+    $routingKey = ConvertTo-SecureString $lab.pagerDutyRoutingKey -AsPlainText -Force
+    Show-Step 'Page the on-call: a PagerDuty trigger, dedup_key = the incident id' '$incident | Send-PostHogIncidentNotification -Channel PagerDuty -EventAction Trigger -PagerDutyRoutingKey $key'
+    $incident | Send-PostHogIncidentNotification -Channel PagerDuty -EventAction Trigger -PagerDutyRoutingKey $routingKey -PagerDutyEventsUrl $lab.notify -Confirm:$false | Show-Output
+    Write-Host 'What PagerDuty received:'
+    ((Invoke-RestMethod "$($lab.notify)/_notify/requests?service=pagerduty") | Select-Object -Last 1).body | ConvertFrom-Json | ConvertTo-Json -Depth 6 |
+        ForEach-Object { $_ -replace [regex]::Escape($lab.pagerDutyRoutingKey), '[REDACTED]' } | Write-Host
+
+    Show-Step 'Resolved: PagerDuty resolves the same incident' 'Set-PostHogIncident $incident.Id -Status Resolved -PassThru | Send-PostHogIncidentNotification -Channel PagerDuty'
+    $incident = Set-PostHogIncident $incident.Id -Status Resolved -Note 'PostHog recovered; fallback stays on until the next triage is healthy' -PassThru
+    $incident | Send-PostHogIncidentNotification -Channel PagerDuty -PagerDutyRoutingKey $routingKey -PagerDutyEventsUrl $lab.notify -Confirm:$false | Show-Output
+
+    Show-Step 'The postmortem, filled from the journal and the metrics' '(New-PostHogPostmortem $incident.Id).Markdown'
+    (New-PostHogPostmortem $incident.Id).Markdown | Write-Host
 }
 finally {
     # Stopped on success, failure and Ctrl+C alike; the lab also exits by itself when this shell's pipe closes.

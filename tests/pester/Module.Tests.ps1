@@ -81,7 +81,7 @@ Describe 'The packaged manifest' {
         $rootDlls = @(Get-ChildItem $moduleBase -Filter *.dll | ForEach-Object Name | Sort-Object)
         $rootDlls | Should -Be @('PostHogRunbook.dll', 'PostHogRunbook.Model.dll')
         $dependencies = @(Get-ChildItem (Join-Path $moduleBase 'Dependencies') -Filter *.dll | ForEach-Object Name | Sort-Object)
-        $dependencies | Should -Be @('Fractions.dll', 'KubernetesClient.dll', 'PostHogRunbook.Engine.dll', 'YamlDotNet.dll')
+        $dependencies | Should -Be @('Fractions.dll', 'KubernetesClient.dll', 'Polly.Core.dll', 'PostHogRunbook.Engine.dll', 'YamlDotNet.dll')
         Get-ChildItem $moduleBase -Recurse -Filter 'Newtonsoft*' | Should -BeNullOrEmpty
         Get-ChildItem $moduleBase -Recurse -Filter 'System.Management.Automation*' | Should -BeNullOrEmpty
     }

@@ -65,11 +65,26 @@ namespace PostHogRunbook.Engine.Configuration
         /// <summary>The user's own redaction rules: regular expressions, one per line; every match is masked wherever the module writes.</summary>
         public static readonly RunbookSetting RedactPatterns = new(nameof(RedactPatterns), SettingKind.Text, null, false);
 
+        /// <summary>Slack's incoming webhook: the URL is the credential.</summary>
+        public static readonly RunbookSetting SlackWebhookUrl = new(nameof(SlackWebhookUrl), SettingKind.Secret, null, true, "POSTHOG_RUNBOOK_SLACK_WEBHOOK_URL", "SLACK_WEBHOOK_URL");
+
+        /// <summary>The PagerDuty service's Events API v2 integration key.</summary>
+        public static readonly RunbookSetting PagerDutyRoutingKey = new(nameof(PagerDutyRoutingKey), SettingKind.Secret, null, true, "POSTHOG_RUNBOOK_PAGERDUTY_ROUTING_KEY", "PAGERDUTY_ROUTING_KEY");
+
+        /// <summary>Our status page's API key (Statuspage: Authorization: OAuth key).</summary>
+        public static readonly RunbookSetting StatusPageApiKey = new(nameof(StatusPageApiKey), SettingKind.Secret, null, true, "POSTHOG_RUNBOOK_STATUSPAGE_API_KEY", "STATUSPAGE_API_KEY");
+
+        public static readonly RunbookSetting PagerDutyEventsUrl = new(nameof(PagerDutyEventsUrl), SettingKind.Url, "https://events.pagerduty.com", false);
+        public static readonly RunbookSetting StatusPageApiUrl = new(nameof(StatusPageApiUrl), SettingKind.Url, "https://api.statuspage.io", false);
+        public static readonly RunbookSetting StatusPagePageId = new(nameof(StatusPagePageId), SettingKind.Text, null, false);
+        public static readonly RunbookSetting StatusPageComponentId = new(nameof(StatusPageComponentId), SettingKind.Text, null, false);
+
         public static readonly IReadOnlyList<RunbookSetting> All = new[]
         {
             PostHogHost, Region, ProjectApiKey, PersonalApiKey, StatusPageUrl, HealthUrl, PrometheusUrl, KubeConfig, Context,
             Namespace, Deployment, Container, Selector, SecretName, SecretKey, TimeoutSec, ErrorMetric, RequestMetric, NoiseFloor, DegradedRatio, OutageRatio, JournalPath,
-            MetricsSelector, MetricsWindow, RecentWindow, RedactPatterns,
+            MetricsSelector, MetricsWindow, RecentWindow, RedactPatterns, SlackWebhookUrl, PagerDutyRoutingKey, StatusPageApiKey, PagerDutyEventsUrl, StatusPageApiUrl,
+            StatusPagePageId, StatusPageComponentId,
         };
 
         public static RunbookSetting? Find(string name)

@@ -71,6 +71,7 @@ namespace PostHogRunbook.Engine.Journal
             readonly List<IncidentTriageRecord> reports = new();
             readonly List<IncidentAction> actions = new();
             readonly List<IncidentEntry> timeline = new();
+            readonly List<IncidentNotification> notifications = new();
             TriageTarget target = new(null, null, null, null, null, null, null, null, PostHogRegion.All, null, null, null);
             TriageCategory category = TriageCategory.Unknown;
             IncidentSeverity severity = IncidentSeverity.None;
@@ -140,6 +141,16 @@ namespace PostHogRunbook.Engine.Journal
                     case IncidentEntryKind.Impact when String(line, JournalFields.Impact) is { } text:
                         impact = text;
                         break;
+                    case IncidentEntryKind.Notification when line[JournalFields.Notification] is JObject sent && String(line, JournalFields.Channel) is { } channel:
+                        notifications.Add(new IncidentNotification(
+                            at,
+                            channel,
+                            sent[JournalFields.Succeeded] is JValue { Type: JTokenType.Boolean } ok && (bool)ok,
+                            Number(sent, JournalFields.HttpStatus) is { } httpStatus ? (int)httpStatus : null,
+                            Number(sent, JournalFields.Attempts) is { } attemptCount ? (int)attemptCount : 0,
+                            String(sent, JournalFields.ExternalId),
+                            String(sent, JournalFields.EventAction)));
+                        break;
                 }
             }
 
@@ -178,7 +189,8 @@ namespace PostHogRunbook.Engine.Journal
                     impact,
                     reports.ToArray(),
                     actions.ToArray(),
-                    timeline.ToArray());
+                    timeline.ToArray(),
+                    notifications.ToArray());
             }
         }
 

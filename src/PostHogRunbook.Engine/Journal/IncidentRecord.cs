@@ -49,6 +49,17 @@ namespace PostHogRunbook.Engine.Journal
 
         public string? ErrorId { get; private init; }
 
+        /// <summary>For a notification: whether the service took it, its last HTTP status, the requests made, its id for it, the event (trigger, create...).</summary>
+        public bool? Succeeded { get; private init; }
+
+        public int? HttpStatus { get; private init; }
+
+        public int? Attempts { get; private init; }
+
+        public string? ExternalId { get; private init; }
+
+        public string? EventAction { get; private init; }
+
         /// <summary>A triage's verdict; the incident keeps its category, severity, next action, summary and decision path.</summary>
         public static IncidentRecord Triage(TriageReport report)
             => new(IncidentEntryKind.Triage) { Report = report ?? throw new ArgumentNullException(nameof(report)) };
@@ -110,6 +121,20 @@ namespace PostHogRunbook.Engine.Journal
         /// <summary>A message sent (or that failed to send) to a channel: Slack, PagerDuty, the status page.</summary>
         public static IncidentRecord Notification(string channel, string message)
             => new(IncidentEntryKind.Notification) { Channel = Required(channel, nameof(channel)), Message = Required(message, nameof(message)) };
+
+        /// <summary>A send and how it went: the journal keeps the outcome, so the next send can update what this one created.</summary>
+        public static IncidentRecord Notification(string channel, string message, bool succeeded, int? httpStatus, int attempts, string? externalId, string? eventAction, string? errorId = null)
+            => new(IncidentEntryKind.Notification)
+            {
+                Channel = Required(channel, nameof(channel)),
+                Message = Required(message, nameof(message)),
+                Succeeded = succeeded,
+                HttpStatus = httpStatus,
+                Attempts = attempts,
+                ExternalId = externalId,
+                EventAction = eventAction,
+                ErrorId = errorId,
+            };
 
         /// <summary>
         /// An entry of a kind that carries only a sentence (Note, Verification, Notification without a channel).

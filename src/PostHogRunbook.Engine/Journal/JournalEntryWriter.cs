@@ -150,6 +150,19 @@ namespace PostHogRunbook.Engine.Journal
                         line[JournalFields.Channel] = record.Channel;
                     }
 
+                    if (record.Succeeded is { } succeeded)
+                    {
+                        line[JournalFields.Notification] = new JObject
+                        {
+                            [JournalFields.Succeeded] = succeeded,
+                            [JournalFields.HttpStatus] = record.HttpStatus,
+                            [JournalFields.Attempts] = record.Attempts,
+                            [JournalFields.ExternalId] = record.ExternalId,
+                            [JournalFields.EventAction] = record.EventAction,
+                            [JournalFields.ErrorId] = record.ErrorId,
+                        };
+                    }
+
                     return line;
                 }
 

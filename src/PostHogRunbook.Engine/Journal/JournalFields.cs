@@ -29,5 +29,11 @@ namespace PostHogRunbook.Engine.Journal
         public const string Commander = "Commander";
         public const string Impact = "Impact";
         public const string Channel = "Channel";
+        public const string Notification = "Notification";
+        public const string Succeeded = "Succeeded";
+        public const string HttpStatus = "HttpStatus";
+        public const string Attempts = "Attempts";
+        public const string ExternalId = "ExternalId";
+        public const string EventAction = "EventAction";
     }
 }

@@ -22,7 +22,8 @@ namespace PostHogRunbook.Model
             string? impact,
             IReadOnlyList<IncidentTriageRecord> reports,
             IReadOnlyList<IncidentAction> actions,
-            IReadOnlyList<IncidentEntry> timeline)
+            IReadOnlyList<IncidentEntry> timeline,
+            IReadOnlyList<IncidentNotification>? notifications = null)
         {
             Id = id;
             Target = target;
@@ -37,6 +38,7 @@ namespace PostHogRunbook.Model
             Reports = reports;
             Actions = actions;
             Timeline = timeline;
+            Notifications = notifications ?? Array.Empty<IncidentNotification>();
         }
 
         /// <summary>Short, sortable by time, unique across machines: 20261129-075631-k3f9x2.</summary>
@@ -73,6 +75,9 @@ namespace PostHogRunbook.Model
 
         /// <summary>Every entry, in the order written.</summary>
         public IReadOnlyList<IncidentEntry> Timeline { get; }
+
+        /// <summary>Every send to Slack, PagerDuty or the status page, oldest first, failures included.</summary>
+        public IReadOnlyList<IncidentNotification> Notifications { get; }
 
         public bool IsOpen => Status != IncidentStatus.Resolved;
 

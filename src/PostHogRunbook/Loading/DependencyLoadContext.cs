@@ -6,7 +6,7 @@ using System.Runtime.Loader;
 namespace PostHogRunbook.Loading
 {
     /// <summary>
-    /// The module's own load context: the engine, KubernetesClient, YamlDotNet and Fractions load here from
+    /// The module's own load context: the engine, KubernetesClient, YamlDotNet, Fractions and Polly.Core load here from
     /// Dependencies/, so another module's YamlDotNet in the session never meets ours. Anything not in
     /// Dependencies/ (the model, pwsh's Newtonsoft.Json, the framework) falls back to the default context.
     /// </summary>

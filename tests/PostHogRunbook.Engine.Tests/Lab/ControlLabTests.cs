@@ -118,7 +118,7 @@ namespace PostHogRunbook.Engine.Tests.Lab
             Assert.DoesNotContain('\n', lab.Endpoints.ToJsonLine());
             Assert.Equal("us-outage", root.GetProperty("scenario").GetString());
             Assert.Equal(Environment.ProcessId, root.GetProperty("pid").GetInt32());
-            foreach (var name in new[] { "statusPage", "statusPageV2", "posthog", "app", "control", "deadUrl" })
+            foreach (var name in new[] { "statusPage", "statusPageV2", "posthog", "app", "control", "deadUrl", "notify", "slackWebhookUrl" })
             {
                 Assert.StartsWith("http://127.0.0.1:", root.GetProperty(name).GetString(), StringComparison.Ordinal);
             }
