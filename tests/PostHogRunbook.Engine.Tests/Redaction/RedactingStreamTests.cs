@@ -55,6 +55,27 @@ namespace PostHogRunbook.Engine.Tests.Redaction
             Assert.Equal(68, counts["PostHogProjectKey"] + counts.GetValueOrDefault("CredentialParameter"));
         }
 
+        // One of each rule's shapes, in upper and mixed case too: the stream's quick check must never skip what a rule masks.
+        [Theory]
+        [InlineData("AUTHORIZATION: BASIC dXNlcjpwYXNzd29yZA==")]
+        [InlineData("retrying with BEARER abcdefghijklmnopqrstuvwxyz012345")]
+        [InlineData("    Client-Key-Data: LS0tLS1CRUdJTiBFQyBQUklWQVRFIEtFWS0tLS0t")]
+        [InlineData("    refresh-token: abcdefghijklmnop")]
+        [InlineData("GET HTTPS://sre:Hunter2Hunter2@grafana.internal/api")]
+        [InlineData("GET /export?X-Amz-SIGNATURE=abcdef0123456789&x=1")]
+        [InlineData("connecting with PASSWORD=hunter2-but-longer&user=sre")]
+        [InlineData("ACCESS_TOKEN: \"abcdefghijklmnopqrstuvwxyz\"")]
+        [InlineData("key phc_AbCdEf0123456789AbCdEf0123456789 and phx_PersonalKey0123456789abcdefghij")]
+        public void Masks_what_each_rule_masks_in_any_case(string line)
+        {
+            var expected = new Redactor().Redact(line);
+            Assert.NotEqual(line, expected);
+
+            var (text, _) = Stream(line + "\n", 5);
+
+            Assert.Equal(expected + "\n", text);
+        }
+
         [Fact]
         public void Redacts_a_line_longer_than_its_buffer_in_pieces_cut_at_blanks_without_losing_a_byte()
         {
