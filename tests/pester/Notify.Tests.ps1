@@ -220,6 +220,17 @@ Describe 'Send-PostHogIncidentNotification' {
         $polly.Location | Should -BeLike '*Dependencies*Polly.Core.dll'
     }
 
+    It 'takes the credentials and the page from the session profile (Set-PostHogRunbookConfig)' {
+        try {
+            Set-PostHogRunbookConfig -PagerDutyRoutingKey (Secure $lab.pagerDutyRoutingKey) -PagerDutyEventsUrl $lab.notify -StatusPageApiKey (Secure $lab.statusPageApiKey) `
+                -StatusPageApiUrl $lab.notify -StatusPagePageId $lab.statusPagePageId -JournalPath $journal
+            $results = @($incident | Send-PostHogIncidentNotification -Channel PagerDuty, StatusPage -Confirm:$false)
+            $results | ForEach-Object { $_.Succeeded | Should -BeTrue -Because "$($_.Channel): $($_.Error)" }
+            (Get-PostHogRunbookConfig | ConvertTo-Json -Depth 5) | Should -Not -Match ([regex]::Escape($lab.pagerDutyRoutingKey))
+        }
+        finally { Set-PostHogRunbookConfig -Clear }
+    }
+
     It 'says which credential is missing, and refuses one in a config file' {
         $parameters = Get-SendParameters
         $parameters.Remove('SlackWebhookUrl')

@@ -77,6 +77,34 @@ namespace PostHogRunbook.Commands
         [ValidateRange(1, 600)]
         public int TimeoutSec { get; set; }
 
+        [Parameter(ParameterSetName = SetValues)]
+        [ValidateNotNull]
+        public SecureString? SlackWebhookUrl { get; set; }
+
+        [Parameter(ParameterSetName = SetValues)]
+        [ValidateNotNull]
+        public SecureString? PagerDutyRoutingKey { get; set; }
+
+        [Parameter(ParameterSetName = SetValues)]
+        [ValidateNotNull]
+        public SecureString? StatusPageApiKey { get; set; }
+
+        [Parameter(ParameterSetName = SetValues)]
+        [ValidateNotNull]
+        public Uri? PagerDutyEventsUrl { get; set; }
+
+        [Parameter(ParameterSetName = SetValues)]
+        [ValidateNotNull]
+        public Uri? StatusPageApiUrl { get; set; }
+
+        [Parameter(ParameterSetName = SetValues)]
+        [ValidateNotNullOrEmpty]
+        public string? StatusPagePageId { get; set; }
+
+        [Parameter(ParameterSetName = SetValues)]
+        [ValidateNotNullOrEmpty]
+        public string? StatusPageComponentId { get; set; }
+
         /// <summary>The incident journal's folder; resolved now, so a later Set-Location does not move it.</summary>
         [Parameter(ParameterSetName = SetValues)]
         [ValidateNotNullOrEmpty]
