@@ -87,6 +87,11 @@ try {
 
     Show-Step 'The postmortem, filled from the journal and the metrics' '(New-PostHogPostmortem $incident.Id).Markdown'
     (New-PostHogPostmortem $incident.Id).Markdown | Write-Host
+
+    $bundlePath = Join-Path $journal 'evidence.zip'
+    Show-Step 'The evidence, in one redacted, hashed zip' '$incident | Export-PostHogIncidentBundle -Path ./evidence.zip'
+    $bundle = $incident | Export-PostHogIncidentBundle -Path $bundlePath -Confirm:$false
+    $bundle | Show-Output
 }
 finally {
     # Stopped on success, failure and Ctrl+C alike; the lab also exits by itself when this shell's pipe closes.
