@@ -38,13 +38,12 @@ Add-Mark 'Module auto-loaded, engine assembly loaded'
 
 if (-not $TriagesOnly) {
 $flags = [Reflection.BindingFlags] 'Public, NonPublic, Static'
-$file = $engine.GetType('PostHogRunbook.Engine.Kubernetes.KubeConfigFile').GetMethod('Load', $flags).Invoke($null, @($KubeConfig))
-Add-Mark 'kubeconfig read and parsed (KubeConfigFile.Load)'
+$null = $engine.GetType('PostHogRunbook.Engine.Kubernetes.KubeConfigReader').GetMethod('Open', $flags).Invoke($null, @($KubeConfig, $null))
+Add-Mark 'kubeconfig read, merged and checked (KubeConfigReader.Open)'
 
 $gatewayType = $engine.GetType('PostHogRunbook.Engine.Kubernetes.KubernetesGateway')
-$open = $gatewayType.GetMethods($flags) | Where-Object { $_.Name -eq 'Open' -and $_.GetParameters()[0].ParameterType.Name -eq 'KubeConfigFile' }
-$gateway = $open.Invoke($null, @($file, $null, $null))
-Add-Mark 'KubernetesClient created (KubernetesGateway.Open)'
+$gateway = $gatewayType.GetMethod('Open', $flags).Invoke($null, @($KubeConfig, $null, $null))
+Add-Mark 'KubernetesClient created (KubernetesGateway.Open, the kubeconfig read again)'
 
 $null = $gateway.GetDeploymentAsync('posthog-integration', $none).GetAwaiter().GetResult()
 Add-Mark 'first Kubernetes request (TLS handshake, GET deployment)'
@@ -52,8 +51,10 @@ $null = $gateway.ListPodsAsync('app=posthog-integration', $none).GetAwaiter().Ge
 Add-Mark 'second Kubernetes request (list pods)'
 $gateway.Dispose()
 
-$statusClient = $engine.GetType('PostHogRunbook.Engine.Status.StatusPageClient')
-$null = $statusClient.GetMethod('GetStatusAsync').Invoke($null, @([uri] $StatusPageUrl, [PostHogRunbook.Model.PostHogRegion]::US, [TimeSpan]::FromSeconds(10), $none)).GetAwaiter().GetResult()
+$servicesType = $engine.GetType('PostHogRunbook.Engine.Services.RunbookServices')
+$services = $servicesType.GetMethod('Create').Invoke($null, @($servicesType.GetMethod('CreateHttpClient').Invoke($null, @()), $null))
+$statusClient = [Activator]::CreateInstance($engine.GetType('PostHogRunbook.Engine.Status.StatusPageClient'), @($services))
+$null = $statusClient.GetStatusAsync([uri] $StatusPageUrl, [PostHogRunbook.Model.PostHogRegion]::US, [TimeSpan]::FromSeconds(10), $none).GetAwaiter().GetResult()
 Add-Mark 'first HTTP GET and status page parsed (RunbookHttp, Newtonsoft)'
 
 $redactor = [Activator]::CreateInstance($engine.GetType('PostHogRunbook.Engine.Redaction.Redactor'))

@@ -294,8 +294,8 @@ Describe 'The whole lab incident, closed' {
         $markdown | Should -Match '- Time to detect: \d'
         $markdown | Should -Match '- Time to mitigate: \d'
         $markdown | Should -Match '- Time to resolve: \d'
-        $markdown | Should -Match '\| Make the fallback .* \| _TODO_ \| _TODO_ \|'
-        $markdown | Should -Match '- Revenue impact: _TODO_'
+        $markdown | Should -Match '\| Make the fallback .* \| _to fill in_ \| _to fill in_ \|'
+        $markdown | Should -Match '- Revenue impact: _to fill in_'
     }
 
     It 'reads the impact from the metrics over the incident' {

@@ -27,7 +27,7 @@ namespace PostHogRunbook.Engine.Comms
     /// </summary>
     public static class PostmortemWriter
     {
-        public const string Placeholder = "_TODO_";
+        public const string Placeholder = "_to fill in_";
 
         /// <summary>Reads the errors over the incident from Prometheus through the command's HTTP layer; the ratio's rate() over <paramref name="rateWindow"/> (the MetricsWindow setting), as the triage reads it.</summary>
         public static Task<IncidentImpactMetrics> ReadMetricsAsync(RunbookServices services, Uri? prometheusUrl, string errorMetric, string requestMetric, string? selector, string rateWindow, PostHogIncident incident, TimeSpan timeout, CancellationToken cancellationToken)

@@ -82,12 +82,12 @@ namespace PostHogRunbook.Commands
 
             var opened = Record(journal, report, open);
             var after = new List<IncidentRecord>();
-            if (attempt.Result != null)
+            if (attempt.Change != null)
             {
-                after.Add(IncidentRemediation.RecordOf(attempt.Result));
-                if (attempt.Result.VerificationDetail != null && attempt.Result.Outcome == RemediationOutcome.Applied)
+                after.Add(IncidentRemediation.RecordOf(attempt.Change));
+                if (attempt.Change.VerificationDetail != null && attempt.Change.Outcome == RemediationOutcome.Applied)
                 {
-                    after.Add(IncidentRecord.Entry(IncidentEntryKind.Verification, $"{attempt.Result.Verification}: {attempt.Result.VerificationDetail}"));
+                    after.Add(IncidentRecord.Entry(IncidentEntryKind.Verification, $"{attempt.Change.Verification}: {attempt.Change.VerificationDetail}"));
                 }
             }
 
@@ -96,16 +96,16 @@ namespace PostHogRunbook.Commands
                 after.Add(IncidentRemediation.FailureOf(action, attempt.Plan, attempt.Error));
             }
 
-            var newStatus = attempt.Error != null ? IncidentStatus.Investigating : IncidentRemediation.StatusAfter(action, attempt.Result, opened.Status);
+            var newStatus = attempt.Error != null ? IncidentStatus.Investigating : IncidentRemediation.StatusAfter(action, attempt.Change, opened.Status);
             if (newStatus != opened.Status)
             {
-                after.Add(IncidentRecord.StatusChange(newStatus, attempt.Result?.Message ?? attempt.Error?.ErrorId));
+                after.Add(IncidentRecord.StatusChange(newStatus, attempt.Change?.Message ?? attempt.Error?.ErrorId));
             }
 
             var final = Await(token => journal.AppendAsync(opened.Id, after, token));
-            if (attempt.Result != null)
+            if (attempt.Change != null)
             {
-                WriteVerbose($"{attempt.Result.Action} {attempt.Result.Outcome}: {attempt.Result.Message}");
+                WriteVerbose($"{attempt.Change.Action} {attempt.Change.Outcome}: {attempt.Change.Message}");
             }
 
             WriteIncident(final);

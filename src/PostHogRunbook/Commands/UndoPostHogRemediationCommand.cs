@@ -40,13 +40,13 @@ namespace PostHogRunbook.Commands
                         continue;
                     }
 
-                    var record = attempt.Result != null
-                        ? IncidentRecord.Undone(action.Action, action.Target, action.Container, attempt.Result.Before, attempt.Result.After, attempt.Result.Outcome, attempt.Result.Message)
+                    var record = attempt.Change != null
+                        ? IncidentRecord.Undone(action.Action, action.Target, action.Container, attempt.Change.Before, attempt.Change.After, attempt.Change.Outcome, attempt.Change.Message)
                         : IncidentRemediation.FailureOf(attempt.Plan?.Action ?? RemediationAction.None, attempt.Plan, attempt.Error!);
                     Await(token => journal.AppendAsync(id, record, token));
-                    if (attempt.Result != null)
+                    if (attempt.Change != null)
                     {
-                        WriteObject(attempt.Result.InIncident(id));
+                        WriteObject(attempt.Change.InIncident(id));
                     }
 
                     if (attempt.Error != null)

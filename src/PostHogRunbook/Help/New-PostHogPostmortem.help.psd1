@@ -1,7 +1,7 @@
 @{
     Synopsis    = 'Writes the runbook''s postmortem, filled from the incident''s journal and its metrics.'
     Description = @(
-        'The markdown template, filled: date, duration, start and end (UTC), severity, category, commander and workload; the summary of the worst triage; a timeline of every journal entry (HH:MM, UTC); the root cause from the triage (its category, the dominant error, the decision path step by step); the impact from the metrics over the incident (requests failed and the peak error ratio, when Prometheus answers; revenue and customers left to fill); time to detect, mitigate and resolve; the actions taken; action items suggested by the category, each with owner and due-date placeholders (_TODO_).'
+        'The markdown template, filled: date, duration, start and end (UTC), severity, category, commander and workload; the summary of the worst triage; a timeline of every journal entry (HH:MM, UTC); the root cause from the triage (its category, the dominant error, the decision path step by step); the impact from the metrics over the incident (requests failed and the peak error ratio, when Prometheus answers; revenue and customers left to fill); time to detect, mitigate and resolve; the actions taken; action items suggested by the category, each with owner and due-date placeholders (_to fill in_).'
         'The end is when the incident was set Resolved (Set-PostHogIncident -Status Resolved); an open incident''s postmortem runs to now and says so. Everything passes the module''s redactor.'
         'The Postmortem goes down the pipeline; with -Path the markdown is also written to that file (relative to the current location, ~ the home folder); an existing file is replaced only with -Force.'
     )

@@ -109,7 +109,7 @@ namespace PostHogRunbook.Infrastructure
         }
 
         /// <summary>One try at a change: planned, shown, applied.</summary>
-        internal sealed record Attempt(RemediationPlan? Plan, RemediationResult? Result, RunbookException? Error, bool Declined);
+        internal sealed record Attempt(RemediationPlan? Plan, RemediationResult? Change, RunbookException? Error, bool Declined);
 
         /// <summary>
         /// Plan, ShouldProcess, apply and wait. Declined: -WhatIf or the user said no (nothing was written). A failure
@@ -188,11 +188,11 @@ namespace PostHogRunbook.Infrastructure
                 }
 
                 // Every attempt that reached the cluster is journaled when there is an incident to journal it in.
-                var record = attempt.Result != null ? IncidentRemediation.RecordOf(attempt.Result) : IncidentRemediation.FailureOf(Action, attempt.Plan, attempt.Error!);
+                var record = attempt.Change != null ? IncidentRemediation.RecordOf(attempt.Change) : IncidentRemediation.FailureOf(Action, attempt.Plan, attempt.Error!);
                 var incident = JournalInto(profile, attempt.Plan?.Target ?? target, new[] { record });
-                if (attempt.Result != null)
+                if (attempt.Change != null)
                 {
-                    WriteObject(incident == null ? attempt.Result : attempt.Result.InIncident(incident));
+                    WriteObject(incident == null ? attempt.Change : attempt.Change.InIncident(incident));
                 }
 
                 if (attempt.Error != null)

@@ -26,7 +26,7 @@ namespace PostHogRunbook.Engine.Tests.Comms
             {
                 "- **Date:** 2026-11-29", "- **Duration:** 45m 00s", "- **Severity:** P1", "## Timeline (UTC)", "- 07:56 **Opened**", "- 08:00 **Action** ", "- 08:41 **Note** PostHog recovered",
                 "- 08:41 **StatusChanged**", "**PostHogOutage** (P1), recommending EnableFallback", "Dominant error: 503", "1. PostHog errors now? yes", "- Requests failed: 1,234",
-                "- Peak error ratio: 75%", "- Revenue impact: _TODO_", "- Time to detect: ", "- Time to mitigate: 4m 00s", "- Time to resolve: 45m 00s", "| Make the fallback", "| _TODO_ | _TODO_ |",
+                "- Peak error ratio: 75%", "- Revenue impact: _to fill in_", "- Time to detect: ", "- Time to mitigate: 4m 00s", "- Time to resolve: 45m 00s", "| Make the fallback", "| _to fill in_ | _to fill in_ |",
             })
             {
                 Assert.Contains(expected, markdown, StringComparison.Ordinal);
