@@ -450,15 +450,16 @@ namespace PostHogRunbook.Engine.Remediation
     /// <summary>A failure after the change was made (a stuck rollout): the error, and the result that says what was done.</summary>
     public sealed class RemediationException : Exception
     {
-        public RemediationException(RunbookException error, RemediationResult result)
+        public RemediationException(RunbookException error, RemediationResult change)
             : base(error.Message, error)
         {
             Error = error;
-            Result = result;
+            Change = change;
         }
 
         public RunbookException Error { get; }
 
-        public RemediationResult Result { get; }
+        /// <summary>What was done before the failure (the write made, the rollout as far as it got).</summary>
+        public RemediationResult Change { get; }
     }
 }

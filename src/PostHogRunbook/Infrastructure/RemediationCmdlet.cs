@@ -145,7 +145,7 @@ namespace PostHogRunbook.Infrastructure
             }
             catch (RemediationException ex)
             {
-                return new Attempt(planned, ex.Result, ex.Error, false);
+                return new Attempt(planned, ex.Change, ex.Error, false);
             }
             catch (RunbookException ex)
             {

@@ -236,7 +236,7 @@ namespace PostHogRunbook.Engine.Tests.Remediation
             var failure = await Assert.ThrowsAsync<RemediationException>(() => world.Remediator.ApplyAsync(plan, new RemediationOptions(RolloutTimeoutSec: 4), null, CancellationToken.None));
 
             Assert.Equal("RolloutTimedOut", failure.Error.ErrorId);
-            Assert.Equal(RolloutState.TimedOut, failure.Result.Rollout!.State);
+            Assert.Equal(RolloutState.TimedOut, failure.Change.Rollout!.State);
             Assert.Contains("POSTHOG_FALLBACK=false", failure.Error.Message, StringComparison.Ordinal);
             Assert.Matches(@"\d+/3 updated", failure.Error.Message);
         }
