@@ -53,6 +53,30 @@ namespace PostHogRunbook.Engine.Kubernetes
 
         /// <summary>Replaces a secret; its metadata.resourceVersion is the precondition (a stale one is KubernetesConflict).</summary>
         Task<V1Secret> ReplaceSecretAsync(V1Secret secret, CancellationToken cancellationToken);
+
+        /// <summary>One ConfigMap of the namespace (the cluster journal's); a missing one is KubernetesNotFound.</summary>
+        Task<V1ConfigMap> GetConfigMapAsync(string name, CancellationToken cancellationToken);
+
+        /// <summary>The namespace's ConfigMaps whose labels match the selector.</summary>
+        Task<IReadOnlyList<V1ConfigMap>> ListConfigMapsAsync(string selector, CancellationToken cancellationToken);
+
+        /// <summary>Creates a ConfigMap; a name already taken is KubernetesAlreadyExists (the create is the atomic claim).</summary>
+        Task<V1ConfigMap> CreateConfigMapAsync(V1ConfigMap configMap, CancellationToken cancellationToken);
+
+        /// <summary>Replaces a ConfigMap; its metadata.resourceVersion is the precondition (a stale one is KubernetesConflict).</summary>
+        Task<V1ConfigMap> ReplaceConfigMapAsync(V1ConfigMap configMap, CancellationToken cancellationToken);
+
+        /// <summary>One coordination.k8s.io/v1 Lease of the namespace (the remediation lock); a missing one is KubernetesNotFound.</summary>
+        Task<V1Lease> GetLeaseAsync(string name, CancellationToken cancellationToken);
+
+        /// <summary>Creates a Lease; one already there is KubernetesAlreadyExists.</summary>
+        Task<V1Lease> CreateLeaseAsync(V1Lease lease, CancellationToken cancellationToken);
+
+        /// <summary>Replaces a Lease; its metadata.resourceVersion is the precondition (a stale one is KubernetesConflict).</summary>
+        Task<V1Lease> ReplaceLeaseAsync(V1Lease lease, CancellationToken cancellationToken);
+
+        /// <summary>Deletes a Lease if it still has <paramref name="resourceVersion"/> (a precondition: another holder's lease is never deleted).</summary>
+        Task DeleteLeaseAsync(string name, string resourceVersion, CancellationToken cancellationToken);
     }
 
     /// <summary>Opens gateways: one per kubeconfig, context and namespace for the life of a command, shared by its checks.</summary>

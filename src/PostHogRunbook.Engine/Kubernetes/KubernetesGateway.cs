@@ -22,6 +22,8 @@ namespace PostHogRunbook.Engine.Kubernetes
     /// </summary>
     internal sealed class KubernetesGateway : IKubernetesGateway
     {
+        const string FieldManager = "posthog-runbook";
+
         readonly k8s.Kubernetes client;
 
         KubernetesGateway(k8s.Kubernetes client, string? context, string @namespace, string server)
@@ -100,7 +102,7 @@ namespace PostHogRunbook.Engine.Kubernetes
 
         public Task<V1Deployment> PatchDeploymentAsync(string name, string strategicMergePatch, CancellationToken cancellationToken)
             => Call("patch", "deployments", "apps", name, () => client.AppsV1.PatchNamespacedDeploymentAsync(
-                new V1Patch(strategicMergePatch, V1Patch.PatchType.StrategicMergePatch), name, Namespace, fieldManager: "posthog-runbook", cancellationToken: cancellationToken));
+                new V1Patch(strategicMergePatch, V1Patch.PatchType.StrategicMergePatch), name, Namespace, fieldManager: FieldManager, cancellationToken: cancellationToken));
 
         public async IAsyncEnumerable<V1Deployment> WatchDeploymentAsync(string name, string? resourceVersion, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
         {
@@ -134,10 +136,38 @@ namespace PostHogRunbook.Engine.Kubernetes
             => Call("get", "secrets", string.Empty, name, () => client.CoreV1.ReadNamespacedSecretAsync(name, Namespace, cancellationToken: cancellationToken));
 
         public Task<V1Secret> CreateSecretAsync(V1Secret secret, CancellationToken cancellationToken)
-            => Call("create", "secrets", string.Empty, secret.Metadata.Name, () => client.CoreV1.CreateNamespacedSecretAsync(secret, Namespace, fieldManager: "posthog-runbook", cancellationToken: cancellationToken));
+            => Call("create", "secrets", string.Empty, secret.Metadata.Name, () => client.CoreV1.CreateNamespacedSecretAsync(secret, Namespace, fieldManager: FieldManager, cancellationToken: cancellationToken));
 
         public Task<V1Secret> ReplaceSecretAsync(V1Secret secret, CancellationToken cancellationToken)
-            => Call("update", "secrets", string.Empty, secret.Metadata.Name, () => client.CoreV1.ReplaceNamespacedSecretAsync(secret, secret.Metadata.Name, Namespace, fieldManager: "posthog-runbook", cancellationToken: cancellationToken));
+            => Call("update", "secrets", string.Empty, secret.Metadata.Name, () => client.CoreV1.ReplaceNamespacedSecretAsync(secret, secret.Metadata.Name, Namespace, fieldManager: FieldManager, cancellationToken: cancellationToken));
+
+        public Task<V1ConfigMap> GetConfigMapAsync(string name, CancellationToken cancellationToken)
+            => Call("get", "configmaps", string.Empty, name, () => client.CoreV1.ReadNamespacedConfigMapAsync(name, Namespace, cancellationToken: cancellationToken));
+
+        public async Task<IReadOnlyList<V1ConfigMap>> ListConfigMapsAsync(string selector, CancellationToken cancellationToken)
+        {
+            var list = await Call("list", "configmaps", string.Empty, null, () => client.CoreV1.ListNamespacedConfigMapAsync(Namespace, labelSelector: selector, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return list.Items?.ToList() ?? new List<V1ConfigMap>();
+        }
+
+        public Task<V1ConfigMap> CreateConfigMapAsync(V1ConfigMap configMap, CancellationToken cancellationToken)
+            => Call("create", "configmaps", string.Empty, configMap.Metadata.Name, () => client.CoreV1.CreateNamespacedConfigMapAsync(configMap, Namespace, fieldManager: FieldManager, cancellationToken: cancellationToken));
+
+        public Task<V1ConfigMap> ReplaceConfigMapAsync(V1ConfigMap configMap, CancellationToken cancellationToken)
+            => Call("update", "configmaps", string.Empty, configMap.Metadata.Name, () => client.CoreV1.ReplaceNamespacedConfigMapAsync(configMap, configMap.Metadata.Name, Namespace, fieldManager: FieldManager, cancellationToken: cancellationToken));
+
+        public Task<V1Lease> GetLeaseAsync(string name, CancellationToken cancellationToken)
+            => Call("get", "leases", "coordination.k8s.io", name, () => client.CoordinationV1.ReadNamespacedLeaseAsync(name, Namespace, cancellationToken: cancellationToken));
+
+        public Task<V1Lease> CreateLeaseAsync(V1Lease lease, CancellationToken cancellationToken)
+            => Call("create", "leases", "coordination.k8s.io", lease.Metadata.Name, () => client.CoordinationV1.CreateNamespacedLeaseAsync(lease, Namespace, fieldManager: FieldManager, cancellationToken: cancellationToken));
+
+        public Task<V1Lease> ReplaceLeaseAsync(V1Lease lease, CancellationToken cancellationToken)
+            => Call("update", "leases", "coordination.k8s.io", lease.Metadata.Name, () => client.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, lease.Metadata.Name, Namespace, fieldManager: FieldManager, cancellationToken: cancellationToken));
+
+        public Task DeleteLeaseAsync(string name, string resourceVersion, CancellationToken cancellationToken)
+            => Call("delete", "leases", "coordination.k8s.io", name, () => client.CoordinationV1.DeleteNamespacedLeaseAsync(
+                name, Namespace, new V1DeleteOptions { Preconditions = new V1Preconditions { ResourceVersion = resourceVersion } }, cancellationToken: cancellationToken));
 
         public void Dispose() => client.Dispose();
 
@@ -173,12 +203,25 @@ namespace PostHogRunbook.Engine.Kubernetes
                     serverMessage),
                 HttpStatusCode.Unauthorized => new RunbookException("KubernetesUnauthorized", RunbookErrorKind.AuthenticationError, $"The Kubernetes API {Server} rejected the kubeconfig's credentials{ContextText}: {serverMessage}", Server, serverMessage),
                 HttpStatusCode.NotFound => new RunbookException("KubernetesNotFound", RunbookErrorKind.ObjectNotFound, $"Not found: {what}{ContextText}. {serverMessage}", what, serverMessage),
+                HttpStatusCode.Conflict when ReadStatusReason(ex.Response?.Content) == "AlreadyExists" => new RunbookException("KubernetesAlreadyExists", RunbookErrorKind.InvalidOperation, $"Already exists: {what}{ContextText}. {serverMessage}", what, serverMessage),
                 HttpStatusCode.Conflict => new RunbookException("KubernetesConflict", RunbookErrorKind.InvalidOperation, $"Conflict on {what}: it changed since it was read. {serverMessage}", what, serverMessage),
                 _ => new RunbookException("KubernetesError", RunbookErrorKind.InvalidResult, $"The Kubernetes API answered HTTP {(int)code} to {verb} {what}: {serverMessage}", what, serverMessage),
             };
         }
 
         string ContextText => Context == null ? string.Empty : $" (context {Context})";
+
+        static string? ReadStatusReason(string? content)
+        {
+            try
+            {
+                return string.IsNullOrWhiteSpace(content) ? null : JObject.Parse(content)["reason"]?.ToString();
+            }
+            catch (Newtonsoft.Json.JsonException)
+            {
+                return null;
+            }
+        }
 
         static string ReadStatusMessage(string? content)
         {
