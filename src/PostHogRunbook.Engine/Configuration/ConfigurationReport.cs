@@ -35,20 +35,22 @@ namespace PostHogRunbook.Engine.Configuration
                 try
                 {
                     var facts = KubeConfigReader.Describe(kubeConfig, Valid(profile, RunbookSetting.Context));
+                    // In a pod without a kubeconfig, the service account says what a kubeconfig would.
+                    var derived = InClusterConfig.IsInCluster(kubeConfig) ? SettingSource.InCluster : SettingSource.KubeConfig;
                     context = facts.Context;
                     if (facts.ContextIsCurrent)
                     {
-                        sources[RunbookSetting.Context.Name] = SettingSource.KubeConfig.ToString();
+                        sources[RunbookSetting.Context.Name] = derived.ToString();
                     }
 
                     if (string.IsNullOrEmpty(@namespace))
                     {
                         @namespace = facts.Namespace ?? "default";
-                        sources[RunbookSetting.Namespace.Name] = (facts.Namespace != null ? SettingSource.KubeConfig : SettingSource.Default).ToString();
+                        sources[RunbookSetting.Namespace.Name] = (facts.Namespace != null ? derived : SettingSource.Default).ToString();
                     }
 
                     server = facts.Server;
-                    sources["KubeServer"] = SettingSource.KubeConfig.ToString();
+                    sources["KubeServer"] = derived.ToString();
                     warnings.AddRange(facts.SkippedFiles.Select(f => $"KubeConfigNotFound: The kubeconfig file '{f}' in the list does not exist: it is skipped, as kubectl skips it."));
                 }
                 catch (RunbookException ex)

@@ -295,7 +295,22 @@ namespace PostHogRunbook.Engine.Configuration
             {
                 // As kubectl: without KUBECONFIG, ~/.kube/config when it exists.
                 var home = Path.Combine(environment.HomeFolder, ".kube", "config");
-                return File.Exists(home) ? new ResolvedSetting(home, home, SettingOrigin.Default, null) : new ResolvedSetting(null, null, SettingOrigin.Unset, null);
+                if (File.Exists(home))
+                {
+                    return new ResolvedSetting(home, home, SettingOrigin.Default, null);
+                }
+
+                // As kubectl and client-go in a pod: no kubeconfig at all and KUBERNETES_SERVICE_HOST set mean the pod's
+                // service account. The value names the API server and the mount (Kubernetes.InClusterConfig).
+                try
+                {
+                    var inCluster = Kubernetes.InClusterConfig.Detect(environment);
+                    return inCluster == null ? new ResolvedSetting(null, null, SettingOrigin.Unset, null) : new ResolvedSetting(inCluster, inCluster, SettingOrigin.InCluster, null);
+                }
+                catch (RunbookException ex)
+                {
+                    return new ResolvedSetting(null, environment.Variable(Kubernetes.InClusterConfig.PortVariable), SettingOrigin.InCluster, ex);
+                }
             }
 
             return setting.DefaultValue == null

@@ -7,6 +7,9 @@ namespace PostHogRunbook.Engine.Configuration
 
         public static readonly SettingOrigin Unset = new(SettingSource.Unset, null);
 
+        /// <summary>No kubeconfig and KUBERNETES_SERVICE_HOST set: the pod's service account.</summary>
+        public static readonly SettingOrigin InCluster = new(SettingSource.InCluster, "KUBERNETES_SERVICE_HOST");
+
         public static SettingOrigin Parameter(string name) => new(SettingSource.Parameter, name);
 
         public static SettingOrigin Session(string name) => new(SettingSource.Session, name);
@@ -23,6 +26,7 @@ namespace PostHogRunbook.Engine.Configuration
             SettingSource.ConfigFile => $"the config file '{Detail}'",
             SettingSource.Environment => $"the environment variable {Detail}",
             SettingSource.Default => "the runbook's default",
+            SettingSource.InCluster => "the pod's service account (no kubeconfig, KUBERNETES_SERVICE_HOST set)",
             _ => "nowhere",
         };
 
@@ -33,6 +37,7 @@ namespace PostHogRunbook.Engine.Configuration
             SettingSource.Session => $"Run Set-PostHogRunbookConfig -{setting} with a valid value, or Set-PostHogRunbookConfig -Clear.",
             SettingSource.ConfigFile => $"Fix or remove \"{setting}\" in {Detail}.",
             SettingSource.Environment => $"Fix or unset {Detail}.",
+            SettingSource.InCluster => $"Fix KUBERNETES_SERVICE_HOST/KUBERNETES_SERVICE_PORT, or pass -{setting}.",
             _ => $"Set a valid {setting}.",
         };
     }

@@ -113,6 +113,12 @@ namespace PostHogRunbook.Engine.Configuration
         {
             // Only an environment variable is a list (KUBECONFIG=a:b, as kubectl reads it); a parameter or a file
             // names one file, so a drive-qualified path (TestDrive:/x, C:\x) is never split at its colon.
+            if (Kubernetes.InClusterConfig.IsInCluster(text.Trim()) && Kubernetes.InClusterConfig.Parse(text.Trim()) != null)
+            {
+                // The pod's service account, as the profile names it (a piped report's target carries it): not a file.
+                return text.Trim();
+            }
+
             var entries = origin.Source == SettingSource.Environment ? SplitPathList(text) : new[] { text.Trim('"') };
             var resolved = new List<string>();
             foreach (var entry in entries)

@@ -4,6 +4,8 @@ using System.Globalization;
 using System.Linq;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
+using PostHogRunbook.Engine.Configuration;
+using PostHogRunbook.Engine.Kubernetes;
 using PostHogRunbook.Engine.Redaction;
 using PostHogRunbook.Model;
 
@@ -31,9 +33,21 @@ namespace PostHogRunbook.Engine.Journal
 
         public string Actor { get; }
 
-        /// <summary>Who writes by default: user@host.</summary>
-        public static string DefaultActor()
+        /// <summary>
+        /// Who writes by default, and who holds the remediation lock: in a pod (KUBERNETES_SERVICE_HOST set) its service
+        /// account, <c>system:serviceaccount:&lt;ns&gt;:&lt;name&gt;</c>, as the API server names it; else user@host.
+        /// </summary>
+        public static string DefaultActor() => DefaultActor(RunbookEnvironment.Process);
+
+        /// <summary>The default actor in <paramref name="environment"/> (its variables; the service account mount it names).</summary>
+        public static string DefaultActor(RunbookEnvironment environment)
         {
+            ArgumentNullException.ThrowIfNull(environment);
+            if (InClusterConfig.ServiceAccountUser(environment) is { } serviceAccount)
+            {
+                return serviceAccount;
+            }
+
             var user = Environment.UserName;
             var host = Environment.MachineName;
             return $"{(string.IsNullOrEmpty(user) ? "unknown" : user)}@{(string.IsNullOrEmpty(host) ? "unknown" : host.ToLowerInvariant())}";

@@ -32,10 +32,13 @@ namespace PostHogRunbook.Engine.Kubernetes
         /// <summary>The files of a kubeconfig setting, in order.</summary>
         public static IReadOnlyList<string> Files(string? kubeConfig) => SettingValidation.SplitPathList(kubeConfig);
 
-        public static KubeConfigFacts Describe(string path, string? context) => Open(path, context).Facts;
+        /// <summary>What a kubeconfig says of a context, or the pod's service account for the in-cluster value (<see cref="InClusterConfig"/>).</summary>
+        public static KubeConfigFacts Describe(string path, string? context)
+            => InClusterConfig.Parse(path) is { } inCluster ? InClusterConfig.Describe(path, inCluster, context) : Open(path, context).Facts;
 
-        /// <summary>The contexts a kubeconfig defines, for completion and messages.</summary>
-        public static IReadOnlyList<string> Contexts(string path) => Load(path).Config.Contexts.Select(c => c.Name).ToList();
+        /// <summary>The contexts a kubeconfig defines, for completion and messages (in-cluster: the one, in-cluster).</summary>
+        public static IReadOnlyList<string> Contexts(string path)
+            => InClusterConfig.IsInCluster(path) ? new[] { InClusterConfig.ContextName } : Load(path).Config.Contexts.Select(c => c.Name).ToList();
 
         /// <summary>
         /// The chosen context of the merged kubeconfig, checked as kubectl would before connecting, and a

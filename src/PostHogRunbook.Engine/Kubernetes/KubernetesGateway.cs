@@ -26,9 +26,12 @@ namespace PostHogRunbook.Engine.Kubernetes
 
         readonly k8s.Kubernetes client;
 
-        KubernetesGateway(k8s.Kubernetes client, string? context, string @namespace, string server)
+        readonly string credentials;
+
+        KubernetesGateway(k8s.Kubernetes client, string? context, string @namespace, string server, string credentials)
         {
             this.client = client;
+            this.credentials = credentials;
             Context = context;
             Namespace = @namespace;
             Server = server;
@@ -43,6 +46,16 @@ namespace PostHogRunbook.Engine.Kubernetes
         /// <summary>Connects to a context of a kubeconfig; the namespace is the given one, else the context's, else default.</summary>
         internal static KubernetesGateway Open(string kubeConfigPath, string? context, string? @namespace)
         {
+            if (InClusterConfig.Parse(kubeConfigPath) is { } inCluster)
+            {
+                // No kubeconfig, KUBERNETES_SERVICE_HOST set: the pod's service account (the profile chose it, InClusterConfig.Detect).
+                var described = InClusterConfig.Describe(kubeConfigPath, inCluster, context);
+                var serviceAccount = InClusterConfig.Build(inCluster);
+                serviceAccount.HttpClientTimeout = Timeout.InfiniteTimeSpan;
+                var inClusterNamespace = !string.IsNullOrWhiteSpace(@namespace) ? @namespace : serviceAccount.Namespace ?? "default";
+                return new KubernetesGateway(new k8s.Kubernetes(serviceAccount), described.Context, inClusterNamespace!, described.Server, "the service account's token");
+            }
+
             // One file or a KUBECONFIG list, merged and checked as kubectl reads it; only the chosen context goes on.
             var (facts, kubeConfig) = KubeConfigReader.Open(kubeConfigPath, context);
             KubernetesClientConfiguration configuration;
@@ -58,7 +71,7 @@ namespace PostHogRunbook.Engine.Kubernetes
             // Cancellation and timeouts come from the caller's token; the client's own 100 s limit must not cut a long log stream.
             configuration.HttpClientTimeout = Timeout.InfiniteTimeSpan;
             var ns = !string.IsNullOrWhiteSpace(@namespace) ? @namespace : configuration.Namespace ?? facts.Namespace ?? "default";
-            return new KubernetesGateway(new k8s.Kubernetes(configuration), facts.Context, ns!, facts.Server);
+            return new KubernetesGateway(new k8s.Kubernetes(configuration), facts.Context, ns!, facts.Server, "the kubeconfig's credentials");
         }
 
         public Task<V1Deployment> GetDeploymentAsync(string name, CancellationToken cancellationToken)
@@ -201,7 +214,7 @@ namespace PostHogRunbook.Engine.Kubernetes
                     $"RBAC forbids this: the runbook needs '{verb}' on '{resource}' ({groupText}) in namespace {Namespace}{ContextText}. The API server said: {serverMessage}",
                     what,
                     serverMessage),
-                HttpStatusCode.Unauthorized => new RunbookException("KubernetesUnauthorized", RunbookErrorKind.AuthenticationError, $"The Kubernetes API {Server} rejected the kubeconfig's credentials{ContextText}: {serverMessage}", Server, serverMessage),
+                HttpStatusCode.Unauthorized => new RunbookException("KubernetesUnauthorized", RunbookErrorKind.AuthenticationError, $"The Kubernetes API {Server} rejected {credentials}{ContextText}: {serverMessage}", Server, serverMessage),
                 HttpStatusCode.NotFound => new RunbookException("KubernetesNotFound", RunbookErrorKind.ObjectNotFound, $"Not found: {what}{ContextText}. {serverMessage}", what, serverMessage),
                 HttpStatusCode.Conflict when ReadStatusReason(ex.Response?.Content) == "AlreadyExists" => new RunbookException("KubernetesAlreadyExists", RunbookErrorKind.InvalidOperation, $"Already exists: {what}{ContextText}. {serverMessage}", what, serverMessage),
                 HttpStatusCode.Conflict => new RunbookException("KubernetesConflict", RunbookErrorKind.InvalidOperation, $"Conflict on {what}: it changed since it was read. {serverMessage}", what, serverMessage),

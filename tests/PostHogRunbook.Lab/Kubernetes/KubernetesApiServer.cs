@@ -40,7 +40,7 @@ namespace PostHogRunbook.Lab.Kubernetes
             cluster = new LabCluster(Context);
             cluster.Seed(certificates.AuthorityPem);
             var token = "lab-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
-            var serviceAccountToken = "lab-sa-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
+            var serviceAccountToken = ServiceAccountFiles.NewToken();
             var handler = new ApiRequestHandler(cluster, Context, token, serviceAccountToken, stopping.Token);
 
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(KubernetesApiServer).Assembly.GetName().Name });

@@ -12,6 +12,36 @@ namespace PostHogRunbook.Lab.Kubernetes
 
         public const string User = "system:serviceaccount:" + KubeconfigFile.DefaultNamespace + ":" + Name;
 
+        /// <summary>
+        /// A token shaped as the API server's (a JWT whose claims name the account: sub, kubernetes.io's namespace and
+        /// serviceaccount), so that a client can tell who it is from the token as in a real pod. The lab accepts it by
+        /// value; the signature is random bytes, never checked by anyone.
+        /// </summary>
+        public static string NewToken()
+        {
+            var issuedAt = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            var header = new System.Text.Json.Nodes.JsonObject { ["alg"] = "RS256", ["kid"] = "lab" };
+            var claims = new System.Text.Json.Nodes.JsonObject
+            {
+                ["aud"] = new System.Text.Json.Nodes.JsonArray("https://kubernetes.default.svc.cluster.local"),
+                ["exp"] = issuedAt + 3600,
+                ["iat"] = issuedAt,
+                ["iss"] = "https://kubernetes.default.svc.cluster.local",
+                ["jti"] = Guid.NewGuid().ToString(),
+                ["kubernetes.io"] = new System.Text.Json.Nodes.JsonObject
+                {
+                    ["namespace"] = KubeconfigFile.DefaultNamespace,
+                    ["serviceaccount"] = new System.Text.Json.Nodes.JsonObject { ["name"] = Name, ["uid"] = Guid.NewGuid().ToString() },
+                },
+                ["nbf"] = issuedAt,
+                ["sub"] = User,
+            };
+            return Base64Url(System.Text.Encoding.UTF8.GetBytes(header.ToJsonString())) + "." + Base64Url(System.Text.Encoding.UTF8.GetBytes(claims.ToJsonString())) + "."
+                + Base64Url(System.Security.Cryptography.RandomNumberGenerator.GetBytes(64));
+        }
+
+        static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
         public static string Write(string stateDirectory, string authorityPem, string token)
         {
             var directory = Directory.CreateDirectory(Path.Combine(stateDirectory, "serviceaccount")).FullName;
