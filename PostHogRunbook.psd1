@@ -28,6 +28,7 @@
         'Undo-PostHogRemediation'
         'Get-PostHogIncident'
         'Set-PostHogIncident'
+        'Copy-PostHogIncident'
         'Export-PostHogIncidentBundle'
         'New-PostHogIncident'
         'New-PostHogIncidentMessage'
@@ -42,7 +43,7 @@
             Tags         = @('PostHog', 'SRE', 'Kubernetes', 'Incident', 'Runbook', 'Observability', 'PSEdition_Core', 'Linux', 'MacOS', 'Windows')
             LicenseUri   = 'https://github.com/posthog-runbook/PostHogRunbook/blob/main/LICENSE'
             ProjectUri   = 'https://github.com/posthog-runbook/PostHogRunbook'
-            ReleaseNotes = 'First release. Get-PostHogStatus reads both generations of PostHog''s status page, filtered to the integration''s region. Invoke-PostHogTriage runs every check at once and walks the runbook''s decision tree to a category, a P1-P4 severity and the next action. Resolve-PostHogIncident applies it through Set-PostHogFallback, Set-PostHogRateLimitMode, Update-PostHogApiKey and Restart-PostHogIntegration safely (-WhatIf, rollout wait, verification, Undo-PostHogRemediation). New-, Get- and Set-PostHogIncident keep an append-only incident journal. Export-PostHogIncidentBundle writes the evidence in one redacted, hashed zip. New-PostHogIncidentMessage, Send-PostHogIncidentNotification (Slack, PagerDuty, Statuspage) and New-PostHogPostmortem do the communication. Set-/Get-PostHogRunbookConfig manage the runbook profile.'
+            ReleaseNotes = 'First release. Get-PostHogStatus reads both generations of PostHog''s status page, filtered to the integration''s region. Invoke-PostHogTriage runs every check at once and walks the runbook''s decision tree to a category, a P1-P4 severity and the next action. Resolve-PostHogIncident applies it through Set-PostHogFallback, Set-PostHogRateLimitMode, Update-PostHogApiKey and Restart-PostHogIntegration safely (-WhatIf, rollout wait, verification, Undo-PostHogRemediation). New-, Get- and Set-PostHogIncident keep an append-only incident journal, in a folder or in the cluster (JournalStore Kubernetes: ConfigMaps shared by the team; Copy-PostHogIncident moves a file incident there). Export-PostHogIncidentBundle writes the evidence in one redacted, hashed zip. New-PostHogIncidentMessage, Send-PostHogIncidentNotification (Slack, PagerDuty, Statuspage) and New-PostHogPostmortem do the communication. Set-/Get-PostHogRunbookConfig manage the runbook profile.'
         }
     }
 }

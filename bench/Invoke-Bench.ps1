@@ -9,7 +9,7 @@ param(
     [int] $Runs = 5,
     [int] $LatencyMs = 300,
     # Only these sections (for working on one); RESULTS.md is written only when all four ran.
-    [ValidateRange(1, 6)] [int[]] $Section = @(1, 2, 3, 4, 5, 6)
+    [ValidateRange(1, 7)] [int[]] $Section = @(1, 2, 3, 4, 5, 6, 7)
 )
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
@@ -247,6 +247,8 @@ if ($Section -contains 4) {
 # 5: Set-PostHogFallback against kubectl, and the journal's four writers; 6: the evidence bundle (when it ships).
 if ($Section -contains 5) { . (Join-Path $PSScriptRoot 'Remediation.Bench.ps1') }
 if ($Section -contains 6 -and (Test-Path (Join-Path $PSScriptRoot 'Bundle.Bench.ps1'))) { . (Join-Path $PSScriptRoot 'Bundle.Bench.ps1') }
+# 7: the journal kept in the cluster (JournalStore Kubernetes), four writers on one incident.
+if ($Section -contains 7) { . (Join-Path $PSScriptRoot 'Journal.Bench.ps1') }
 
 $lines = [System.Collections.Generic.List[string]]::new()
 $lines.Add('# Benchmarks')
@@ -272,7 +274,7 @@ if ($coldSteps) {
     $lines.Add('| --- | --- | --- | --- |')
     foreach ($step in $coldSteps) { $lines.Add("| $($step.Step) | $('{0:0}' -f $step.Ms) | $($step.Jit) | $('{0:0}' -f $step.JitMs) |") }
 }
-if (@(1, 2, 3, 4, 5, 6 | Where-Object { $_ -notin $Section }).Count -eq 0) {
+if (@(1, 2, 3, 4, 5, 6, 7 | Where-Object { $_ -notin $Section }).Count -eq 0) {
     $lines | Set-Content -LiteralPath $ResultsPath -Encoding utf8
 }
 else {

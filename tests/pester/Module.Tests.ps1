@@ -199,7 +199,7 @@ Describe 'The parameter surface of <_>' -ForEach $cmdletNames {
     }
 
     It 'supports ShouldProcess when its verb changes something' {
-        if ($command.Verb -in 'Set', 'Update', 'Restart', 'Resolve', 'New', 'Send', 'Remove', 'Undo', 'Export') {
+        if ($command.Verb -in 'Set', 'Update', 'Restart', 'Resolve', 'New', 'Send', 'Remove', 'Undo', 'Export', 'Copy') {
             $command.Parameters.Keys | Should -Contain 'WhatIf'
             $command.Parameters.Keys | Should -Contain 'Confirm'
         }

@@ -104,7 +104,8 @@ namespace PostHogRunbook.Engine.Configuration
                 profile.ConfigPath,
                 sources,
                 warnings.Select(redactor.Redact).ToList(),
-                JournalFolder.Resolve(profile, resolveUserPath ?? Path.GetFullPath));
+                JournalFolder.Resolve(profile, resolveUserPath ?? Path.GetFullPath),
+                Valid(profile, RunbookSetting.JournalStore) is { } store ? Enum.Parse<JournalStore>(store) : null);
         }
 
         /// <summary>The value when its source gave a valid one; null otherwise (the problem is among the warnings).</summary>

@@ -53,6 +53,9 @@ namespace PostHogRunbook.Engine.Configuration
         /// <summary>The incident journal's folder; unset means PostHogRunbook/incidents in the user's data folder.</summary>
         public static readonly RunbookSetting JournalPath = new(nameof(JournalPath), SettingKind.Text, null, false, "POSTHOG_RUNBOOK_JOURNAL");
 
+        /// <summary>Where the incident journal lives: File (JournalPath) or Kubernetes (ConfigMaps in the integration's namespace).</summary>
+        public static readonly RunbookSetting JournalStore = new(nameof(JournalStore), SettingKind.JournalStore, nameof(Model.JournalStore.File), false);
+
         /// <summary>PromQL label matchers added to both metrics, e.g. namespace="posthog": one Prometheus, many deployments.</summary>
         public static readonly RunbookSetting MetricsSelector = new(nameof(MetricsSelector), SettingKind.Text, null, false);
 
@@ -82,7 +85,7 @@ namespace PostHogRunbook.Engine.Configuration
         public static readonly IReadOnlyList<RunbookSetting> All = new[]
         {
             PostHogHost, Region, ProjectApiKey, PersonalApiKey, StatusPageUrl, HealthUrl, PrometheusUrl, KubeConfig, Context,
-            Namespace, Deployment, Container, Selector, SecretName, SecretKey, TimeoutSec, ErrorMetric, RequestMetric, NoiseFloor, DegradedRatio, OutageRatio, JournalPath,
+            Namespace, Deployment, Container, Selector, SecretName, SecretKey, TimeoutSec, ErrorMetric, RequestMetric, NoiseFloor, DegradedRatio, OutageRatio, JournalPath, JournalStore,
             MetricsSelector, MetricsWindow, RecentWindow, RedactPatterns, SlackWebhookUrl, PagerDutyRoutingKey, StatusPageApiKey, PagerDutyEventsUrl, StatusPageApiUrl,
             StatusPagePageId, StatusPageComponentId,
         };

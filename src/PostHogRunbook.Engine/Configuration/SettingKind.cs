@@ -38,5 +38,8 @@ namespace PostHogRunbook.Engine.Configuration
 
         /// <summary>A Prometheus metric name (it is written into PromQL).</summary>
         MetricName,
+
+        /// <summary>Where the incident journal lives: File or Kubernetes, in any case.</summary>
+        JournalStore,
     }
 }

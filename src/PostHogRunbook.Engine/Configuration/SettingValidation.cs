@@ -85,6 +85,10 @@ namespace PostHogRunbook.Engine.Configuration
                     return Metric.IsMatch(text)
                         ? text
                         : throw Invalid(setting, value, origin, "must be a Prometheus metric name: letters, digits, '_' and ':'");
+                case SettingKind.JournalStore:
+                    return Enum.TryParse<JournalStore>(text, ignoreCase: true, out var store) && Enum.IsDefined(store) && !int.TryParse(text, out _)
+                        ? store.ToString()
+                        : throw Invalid(setting, value, origin, "must be File or Kubernetes");
                 default:
                     return text;
             }

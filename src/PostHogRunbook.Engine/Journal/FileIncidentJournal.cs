@@ -114,6 +114,21 @@ namespace PostHogRunbook.Engine.Journal
             return Task.FromResult(incidents);
         }
 
+        /// <summary>An incident's whole lines as stored (a torn line left out), for copying it into another store; IncidentNotFound for an unknown id.</summary>
+        public IReadOnlyList<string> ReadLines(string incidentId)
+        {
+            var id = RequireId(incidentId);
+            var path = Path.Combine(Folder, id + FileExtension);
+            try
+            {
+                return File.ReadAllText(path, Utf8).Split('\n').Select(line => line.TrimEnd('\r')).Where(line => IncidentFold.TryParseLine(line, out _)).ToList();
+            }
+            catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+            {
+                throw NotFound(incidentId);
+            }
+        }
+
         PostHogIncident? FindOpen(TriageTarget target, CancellationToken cancellationToken)
             => ReadAll(cancellationToken)
                 .Where(incident => incident.IsOpen && IncidentTargets.SameWorkload(incident.Target, target))

@@ -33,7 +33,8 @@ namespace PostHogRunbook.Model
             string? configPath,
             IReadOnlyDictionary<string, string> sources,
             IReadOnlyList<string> warnings,
-            string? journalPath = null)
+            string? journalPath = null,
+            JournalStore? journalStore = null)
         {
             PostHogHost = postHogHost;
             Region = region;
@@ -60,6 +61,7 @@ namespace PostHogRunbook.Model
             Sources = sources;
             Warnings = warnings;
             JournalPath = journalPath;
+            JournalStore = journalStore;
         }
 
         public string? PostHogHost { get; }
@@ -119,6 +121,9 @@ namespace PostHogRunbook.Model
 
         /// <summary>The incident journal's folder in force: JournalPath, else PostHogRunbook/incidents in the user's data folder.</summary>
         public string? JournalPath { get; }
+
+        /// <summary>Where incidents are kept: File (JournalPath) or Kubernetes (ConfigMaps in Namespace); null when the setting is invalid (see Warnings).</summary>
+        public JournalStore? JournalStore { get; }
 
         /// <summary>
         /// Setting name to where its value came from: Parameter, Session, ConfigFile, Environment, KubeConfig (the

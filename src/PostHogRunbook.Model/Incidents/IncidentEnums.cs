@@ -1,5 +1,15 @@
 namespace PostHogRunbook.Model
 {
+    /// <summary>
+    /// Where the incident journal lives: File, a folder of JSON-lines files (one machine, or a shared folder);
+    /// Kubernetes, ConfigMaps in the integration's namespace, shared by everyone who can reach the cluster.
+    /// </summary>
+    public enum JournalStore
+    {
+        File,
+        Kubernetes,
+    }
+
     /// <summary>Where an incident stands. Only Resolved closes it: a new triage of the same target then opens a new one.</summary>
     public enum IncidentStatus
     {

@@ -94,6 +94,10 @@ namespace PostHogRunbook.Commands
         [ValidateNotNullOrEmpty]
         public string? JournalPath { get; set; }
 
+        /// <summary>Where the journal lives: File (the JournalPath folder) or Kubernetes (ConfigMaps in the profile's namespace).</summary>
+        [Parameter]
+        public JournalStore JournalStore { get; set; }
+
         /// <summary>Each request's budget (log streams excepted: they run as long as they have lines).</summary>
         [Parameter]
         [ValidateRange(1, 600)]

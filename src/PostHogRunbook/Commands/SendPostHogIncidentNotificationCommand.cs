@@ -77,6 +77,10 @@ namespace PostHogRunbook.Commands
         [ValidateNotNullOrEmpty]
         public string? JournalPath { get; set; }
 
+        /// <summary>Where the journal lives: File (the JournalPath folder) or Kubernetes (ConfigMaps in the profile's namespace).</summary>
+        [Parameter]
+        public JournalStore JournalStore { get; set; }
+
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? ConfigPath { get; set; }

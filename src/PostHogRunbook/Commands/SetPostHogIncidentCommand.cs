@@ -39,6 +39,26 @@ namespace PostHogRunbook.Commands
         [ValidateNotNullOrEmpty]
         public string? JournalPath { get; set; }
 
+        /// <summary>Where the journal lives: File (the JournalPath folder) or Kubernetes (ConfigMaps in the profile's namespace).</summary>
+        [Parameter]
+        public JournalStore JournalStore { get; set; }
+
+        /// <summary>With JournalStore Kubernetes: the kubeconfig of the cluster that keeps the journal.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? KubeConfig { get; set; }
+
+        /// <summary>With JournalStore Kubernetes: the kube context of that cluster.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(KubeContextCompleter))]
+        public string? Context { get; set; }
+
+        /// <summary>With JournalStore Kubernetes: the integration's namespace, where the incidents' ConfigMaps are.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Namespace { get; set; }
+
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? ConfigPath { get; set; }
@@ -135,6 +155,7 @@ namespace PostHogRunbook.Commands
             if (records.Count > 0 && ShouldProcess($"incident {incident.Id} ({incident.Target})", $"Journal {string.Join(", ", described)}"))
             {
                 incident = Await(token => target.AppendAsync(incident.Id, records, token));
+                IncidentJournalAccess.ReportRetries(this, target);
             }
 
             if (PassThru.IsPresent)

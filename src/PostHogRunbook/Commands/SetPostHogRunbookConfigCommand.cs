@@ -110,6 +110,10 @@ namespace PostHogRunbook.Commands
         [ValidateNotNullOrEmpty]
         public string? JournalPath { get; set; }
 
+        /// <summary>Where the journal lives: File (the JournalPath folder) or Kubernetes (ConfigMaps in the profile's namespace).</summary>
+        [Parameter(ParameterSetName = SetValues)]
+        public JournalStore JournalStore { get; set; }
+
         /// <summary>Forget every session value.</summary>
         [Parameter(Mandatory = true, ParameterSetName = ClearValues)]
         public SwitchParameter Clear { get; set; }

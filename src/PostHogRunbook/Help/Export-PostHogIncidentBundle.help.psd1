@@ -24,6 +24,7 @@
         MetricsSelector = 'PromQL label matchers added to both metrics (namespace="posthog"): one Prometheus, many deployments.'
         ConfigPath = 'A JSON runbook profile to read settings from (see about_PostHogRunbook).'
         JournalPath = 'The journal folder where a piped report''s open incident is looked up (default the profile''s JournalPath, $env:POSTHOG_RUNBOOK_JOURNAL, else the user''s data folder).'
+        JournalStore = 'Where the journal lives: File (the default; the JournalPath folder) or Kubernetes (ConfigMaps in the profile''s namespace, shared by everyone who reaches the cluster). Default the JournalStore setting ($env:POSTHOG_RUNBOOK_JOURNAL_STORE).'
         TimeoutSec = 'Each request''s time limit in seconds (default 10); log streams run as long as they have lines.'
     }
     Outputs     = @{ 'PostHogRunbook.Model.IncidentBundle' = 'The zip written: Path, Files, Bytes, Sha256, the window, Redactions (per rule) and Failures (source, error id, message).' }

@@ -17,6 +17,7 @@
         Commander   = 'Who leads the response, from the start.'
         Impact      = 'What users see, in a sentence, from the start.'
         JournalPath = 'The journal folder. A relative path is relative to the current location; ~ is the home folder.'
+        JournalStore = 'Where the journal lives: File (the default; the JournalPath folder) or Kubernetes (ConfigMaps in the profile''s namespace, shared by everyone who reaches the cluster). Default the JournalStore setting ($env:POSTHOG_RUNBOOK_JOURNAL_STORE).'
         ConfigPath  = 'A JSON config file for the profile (target and JournalPath), instead of $env:POSTHOG_RUNBOOK_CONFIG or the user''s config folder.'
     }
     Outputs     = @{ 'PostHogRunbook.Model.PostHogIncident' = 'The incident opened, Timeline included.' }

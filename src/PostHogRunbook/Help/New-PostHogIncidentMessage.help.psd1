@@ -11,6 +11,7 @@
         Audience    = 'Internal (default: the team''s channel, names included) or External (the status page: no internal name).'
         NextUpdate  = 'When the next update is promised. Default: 30 minutes from now for a P1 or P2, an hour otherwise.'
         JournalPath = 'The journal folder, with -IncidentId. A relative path is relative to the current location; ~ is the home folder.'
+        JournalStore = 'Where the journal lives: File (the default; the JournalPath folder) or Kubernetes (ConfigMaps in the profile''s namespace, shared by everyone who reaches the cluster). Default the JournalStore setting ($env:POSTHOG_RUNBOOK_JOURNAL_STORE).'
         ConfigPath  = 'A JSON config file to read the JournalPath setting from, instead of $env:POSTHOG_RUNBOOK_CONFIG or the user''s config folder.'
     }
     Outputs     = @{ 'PostHogRunbook.Model.IncidentMessage' = 'Audience, Title and Text (ready to paste), and the values filled in: Severity, Status, Impact, CurrentAction, Commander, NextUpdate, LastUpdated.' }

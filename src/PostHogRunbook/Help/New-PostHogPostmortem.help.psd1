@@ -14,6 +14,7 @@
         MetricsSelector = 'PromQL label matchers added to both metrics (namespace="posthog"), when one Prometheus scrapes many deployments. Default the MetricsSelector setting.'
         TimeoutSec    = 'How long Prometheus may take to answer. Default the TimeoutSec setting (10).'
         JournalPath   = 'The journal folder. A relative path is relative to the current location; ~ is the home folder.'
+        JournalStore  = 'Where the journal lives: File (the default; the JournalPath folder) or Kubernetes (ConfigMaps in the profile''s namespace, shared by everyone who reaches the cluster). Default the JournalStore setting ($env:POSTHOG_RUNBOOK_JOURNAL_STORE).'
         ConfigPath    = 'A JSON config file to read the settings from, instead of $env:POSTHOG_RUNBOOK_CONFIG or the user''s config folder.'
     }
     Outputs     = @{ 'PostHogRunbook.Model.Postmortem' = 'IncidentId, Title, Markdown and Path (the file written, or null).' }

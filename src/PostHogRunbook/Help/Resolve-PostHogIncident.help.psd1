@@ -22,6 +22,7 @@
         NoWait = 'Make each change and go on without waiting for its rollout (nothing is verified).'
         IncidentId = 'Continue this incident instead of the target''s open one.'
         JournalPath = 'The journal folder (default the profile''s JournalPath, $env:POSTHOG_RUNBOOK_JOURNAL, else the user''s data folder).'
+        JournalStore = 'Where the journal lives: File (the default; the JournalPath folder) or Kubernetes (ConfigMaps in the profile''s namespace, shared by everyone who reaches the cluster). Default the JournalStore setting ($env:POSTHOG_RUNBOOK_JOURNAL_STORE).'
     }
     Outputs     = @{ 'PostHogRunbook.Model.PostHogIncident' = 'The incident after the step: Id, Status, Severity, Category, Target, Reports, Actions (before/after, outcome, undo) and Timeline.' }
     Examples    = @(

@@ -22,6 +22,7 @@
         NextUpdate            = 'When the next update is promised, in the templates. Default: 30 minutes from now for a P1 or P2, an hour otherwise.'
         TimeoutSec            = 'The budget of each channel''s send, retries and their waits included. Default the TimeoutSec setting (10).'
         JournalPath           = 'The journal folder. A relative path is relative to the current location; ~ is the home folder.'
+        JournalStore          = 'Where the journal lives: File (the default; the JournalPath folder) or Kubernetes (ConfigMaps in the profile''s namespace, shared by everyone who reaches the cluster). Default the JournalStore setting ($env:POSTHOG_RUNBOOK_JOURNAL_STORE).'
         ConfigPath            = 'A JSON config file to read the settings from, instead of $env:POSTHOG_RUNBOOK_CONFIG or the user''s config folder.'
     }
     Outputs     = @{ 'PostHogRunbook.Model.NotificationResult' = 'One per channel and incident: Channel, Succeeded, HttpStatus, Attempts, ExternalId (the dedup_key, the status page incident''s id), ErrorId and Error.' }

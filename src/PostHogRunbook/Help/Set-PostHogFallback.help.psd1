@@ -20,6 +20,7 @@
         RolloutTimeoutSec = 'How long to wait for the rollout after the change (default 300). A rollout still stuck then, or one the deployment reports as ProgressDeadlineExceeded, is the error RolloutTimedOut.'
         IncidentId = 'The incident to journal the change in (default: the piped incident, else the target''s open incident; with none, the change is not journaled).'
         JournalPath = 'The journal folder (default the profile''s JournalPath, $env:POSTHOG_RUNBOOK_JOURNAL, else the user''s data folder).'
+        JournalStore = 'Where the journal lives: File (the default; the JournalPath folder) or Kubernetes (ConfigMaps in the profile''s namespace, shared by everyone who reaches the cluster). Default the JournalStore setting ($env:POSTHOG_RUNBOOK_JOURNAL_STORE).'
         NoWait = 'Make the change and return without waiting for the rollout (nothing is verified).'
     }
     Outputs     = @{ 'PostHogRunbook.Model.RemediationResult' = 'Action, Target, Container, Setting, Before, After, Outcome (Applied, AlreadyInState, Skipped, Failed), Rollout (state and replica counts), Verification, Duration and Undo.' }

@@ -13,6 +13,10 @@
         Note        = 'A note for the timeline: what was tried, what was decided, who was told.'
         PassThru    = 'Output the incident as it is after the change.'
         JournalPath = 'The journal folder. A relative path is relative to the current location; ~ is the home folder.'
+        JournalStore = 'Where the journal lives: File (the default; the JournalPath folder) or Kubernetes (ConfigMaps in the profile''s namespace, shared by everyone who reaches the cluster). Default the JournalStore setting ($env:POSTHOG_RUNBOOK_JOURNAL_STORE).'
+        KubeConfig  = 'With JournalStore Kubernetes: the kubeconfig of the cluster that keeps the journal (default $env:KUBECONFIG, then ~/.kube/config).'
+        Context     = 'With JournalStore Kubernetes: the kube context of that cluster (default the kubeconfig''s current-context).'
+        Namespace   = 'With JournalStore Kubernetes: the namespace whose ConfigMaps hold the incidents (default the context''s namespace).'
         ConfigPath  = 'A JSON config file to read the JournalPath setting from, instead of $env:POSTHOG_RUNBOOK_CONFIG or the user''s config folder.'
     }
     Outputs     = @{ 'PostHogRunbook.Model.PostHogIncident' = 'With -PassThru: the incident after the change, Timeline included.' }

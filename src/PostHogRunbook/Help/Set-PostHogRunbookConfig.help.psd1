@@ -29,6 +29,7 @@
         StatusPagePageId      = 'Our status page''s page id, where Send-PostHogIncidentNotification creates and updates incidents.'
         StatusPageComponentId = 'The status page component of the integration, whose status follows the incident''s severity.'
         JournalPath    = 'The incident journal''s folder for this session (default $env:POSTHOG_RUNBOOK_JOURNAL, else PostHogRunbook/incidents in the user''s data folder). A relative path or ~ is resolved now, against the current location.'
+        JournalStore   = 'Where the incident journal lives for this session: File (the JournalPath folder) or Kubernetes (ConfigMaps in the integration''s namespace).'
         Clear          = 'Forget every session value.'
         PassThru       = 'Output the resulting profile (Get-PostHogRunbookConfig''s view).'
     }

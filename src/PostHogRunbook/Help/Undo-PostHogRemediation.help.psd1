@@ -19,6 +19,7 @@
         NoWait = 'Make each change and go on without waiting for its rollout (nothing is verified).'
         IncidentId = 'The incident whose changes to take back.'
         JournalPath = 'The journal folder (default the profile''s JournalPath, $env:POSTHOG_RUNBOOK_JOURNAL, else the user''s data folder).'
+        JournalStore = 'Where the journal lives: File (the default; the JournalPath folder) or Kubernetes (ConfigMaps in the profile''s namespace, shared by everyone who reaches the cluster). Default the JournalStore setting ($env:POSTHOG_RUNBOOK_JOURNAL_STORE).'
     }
     Outputs     = @{ 'PostHogRunbook.Model.RemediationResult' = 'One per change taken back: Setting, Before (what the undo replaced), After (what it restored), Outcome, Rollout.' }
     Examples    = @(

@@ -15,9 +15,21 @@ namespace PostHogRunbook.Infrastructure
         /// <summary>Selects the list view: one incident shown whole, Timeline included.</summary>
         public const string DetailTypeName = "PostHogRunbook.Model.PostHogIncident#Detail";
 
-        /// <summary>The journal of the profile, writing through the command's redactor and clock.</summary>
+        /// <summary>
+        /// The journal of the profile (its JournalStore: the file folder, or ConfigMaps through the command's own
+        /// Kubernetes client), writing through the command's redactor and clock.
+        /// </summary>
         public static IIncidentJournal Open(RunbookCmdlet cmdlet, RunbookProfile profile)
-            => new FileIncidentJournal(JournalFolder.Resolve(profile, path => ResolveUserPath(cmdlet, path)), cmdlet.Services.Redactor, cmdlet.Services.Time);
+            => IncidentJournals.Open(profile, cmdlet.Services, path => ResolveUserPath(cmdlet, path));
+
+        /// <summary>After a write: how many lost races the cluster journal retried (the verbose stream; the bench reads it).</summary>
+        public static void ReportRetries(RunbookCmdlet cmdlet, IIncidentJournal journal)
+        {
+            if (journal is KubernetesIncidentJournal cluster && cluster.ConflictRetries > 0)
+            {
+                cmdlet.WriteVerbose($"Journal {cluster.Location}: {cluster.ConflictRetries} write(s) lost a race to another writer (409 Conflict) and were retried.");
+            }
+        }
 
         /// <summary>A path as PowerShell means it: relative to the current location, ~ expanded; only file system paths.</summary>
         public static string ResolveUserPath(PSCmdlet cmdlet, string path)

@@ -85,6 +85,10 @@ namespace PostHogRunbook.Infrastructure
         [ValidateNotNullOrEmpty]
         public string? JournalPath { get; set; }
 
+        /// <summary>Where the journal lives: File (the JournalPath folder) or Kubernetes (ConfigMaps in the profile's namespace).</summary>
+        [Parameter]
+        public JournalStore JournalStore { get; set; }
+
         /// <summary>
         /// Appends the records to the named, piped or open incident of the target; the incident's id, or null when
         /// there is none (the change is then only in the result).

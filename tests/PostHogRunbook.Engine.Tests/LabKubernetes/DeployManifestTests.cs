@@ -159,7 +159,7 @@ namespace PostHogRunbook.Engine.Tests.LabKubernetes
 
         const string JournalStoreVariable = "POSTHOG_RUNBOOK_JOURNAL_STORE";
 
-        [Fact(Skip = "Pending the JournalStore setting (issue 13 item 1, the journal engineer's branch): remove this Skip when it is merged.")]
+        [Fact]
         public void The_CronJob_journals_to_the_cluster_through_the_JournalStore_setting()
         {
             var setting = RunbookSetting.Find("JournalStore");

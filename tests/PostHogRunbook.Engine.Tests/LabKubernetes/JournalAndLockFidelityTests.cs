@@ -248,7 +248,7 @@ namespace PostHogRunbook.Engine.Tests.LabKubernetes
             }, Ns), (HttpStatusCode)422);
 
             var stored = await rbac.ReadNamespacedRoleAsync("posthog-runbook-triage", Ns);
-            Assert.Equal(3, stored.Rules.Count);
+            Assert.Equal(4, stored.Rules.Count);
             Assert.Equal(new[] { "posthog-secrets" }, stored.Rules[2].ResourceNames);
             Assert.Equal("Role.rbac.authorization.k8s.io \"broken\" is invalid: rules[0].verbs: Required value: verbs must contain at least one value",
                 InProcessCluster.StatusOf(invalid).GetProperty("message").GetString());

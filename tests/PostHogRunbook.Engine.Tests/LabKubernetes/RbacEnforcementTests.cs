@@ -238,12 +238,12 @@ namespace PostHogRunbook.Engine.Tests.LabKubernetes
             // The scenario refuses as its own user, even what the Role allows.
             await InProcessCluster.AssertForbiddenAsync(() => cluster.Client.CoreV1.ReadNamespacedSecretAsync("posthog-secrets", Ns),
                 "secrets \"posthog-secrets\" is forbidden: User \"lab-readonly\" cannot get resource \"secrets\" in API group \"\" in the namespace \"posthog\"");
-            await InProcessCluster.AssertForbiddenAsync(() => cluster.Client.CoreV1.ListNamespacedConfigMapAsync(Ns), Refusal("configmaps", "list", "configmaps", ""));
+            await InProcessCluster.AssertForbiddenAsync(() => cluster.Client.AppsV1.ListNamespacedReplicaSetAsync(Ns), Refusal("replicasets.apps", "list", "replicasets", "apps"));
 
             cluster.Context.Rbac.AllowAll();
 
             Assert.False(cluster.Context.Rbac.Enforcing);
-            Assert.NotEmpty((await cluster.Client.CoreV1.ListNamespacedConfigMapAsync(Ns)).Items);
+            Assert.NotEmpty((await cluster.Client.AppsV1.ListNamespacedReplicaSetAsync(Ns)).Items);
             await InProcessCluster.AssertForbiddenAsync(() => cluster.Client.CoreV1.ListNamespacedSecretAsync(Ns),
                 "secrets is forbidden: User \"lab-readonly\" cannot list resource \"secrets\" in API group \"\" in the namespace \"posthog\"");
             cluster.Context.SwitchScenario("healthy");
