@@ -16,7 +16,6 @@ BeforeAll {
 
     # The remediate Role enforced from the start, for the kubeconfig's user and the service account alike.
     $script:lab = Start-PostHogLab -Scenario 'us-outage' -RbacRole (Join-Path $Deploy 'role-remediate.yaml')
-    $script:Journal = Join-Path $TestDrive 'journal'
 
     # The CronJob's script: the block scalar of its container's args (kubectl's own reading is compared below).
     function Get-CronJobScript {
@@ -77,7 +76,7 @@ BeforeAll {
             POSTHOG_RUNBOOK_PROMETHEUS_URL = $lab.deadUrl
             POSTHOG_RUNBOOK_STATUS_PAGE_URL = $lab.statusPage
             POSTHOG_RUNBOOK_TIMEOUT_SEC    = '10'
-            POSTHOG_RUNBOOK_JOURNAL        = $Journal
+            POSTHOG_RUNBOOK_JOURNAL_STORE  = 'Kubernetes'
             POSTHOG_RUNBOOK_SERVICE_ACCOUNT = 'posthog-runbook'
         }
     }
@@ -140,25 +139,30 @@ Describe 'The CronJob''s script' {
         $run.Output | Should -Match 'Severity\s+: P1'
         $run.Output | Should -Match 'Status\s+: Mitigated'
 
-        # The one write: the fallback patch, through the service account (the only credential in the pod).
-        $writes = @(Get-PostHogLabRequest $lab -Writes)
+        # The one write to the workload: the fallback patch, through the service account (the only credential in the
+        # pod); the rest are the journal's ConfigMaps (and the remediation lock, once it lands).
+        $all = @(Get-PostHogLabRequest $lab -Writes)
+        @($all | Where-Object resource -notin 'deployments', 'configmaps', 'leases') | Should -BeNullOrEmpty
+        @($all | Where-Object resource -eq 'configmaps') | Should -Not -BeNullOrEmpty -Because 'the CronJob journals to the cluster'
+        $writes = @($all | Where-Object resource -eq 'deployments')
         $writes.Count | Should -Be 1
         $writes[0].verb | Should -Be 'patch'
         $writes[0].resource | Should -Be 'deployments'
         $writes[0].status | Should -Be 200
 
-        $incident = Get-PostHogIncident -JournalPath $Journal | Select-Object -First 1
+        $incident = Get-PostHogIncident -JournalStore Kubernetes -KubeConfig $lab.kubeconfig | Select-Object -First 1
         $incident.Status | Should -Be 'Mitigated'
         $incident.Target.Context | Should -Be 'in-cluster'
         ($incident.Actions | Select-Object -Last 1).Outcome | Should -Be 'Applied'
         @($incident.Timeline.Actor | Select-Object -Unique) | Should -Be @($ServiceAccountUser)
     }
 
-    It 'a second run finds the fix in place and writes nothing' {
+    It 'a second run finds the fix in place, patches nothing and continues the same incident' {
         Clear-PostHogLabRequest $lab
         $run = Invoke-PodPwsh (Get-CronJobScript) (Get-PodSettings)
         $run.ExitCode | Should -Be 0 -Because $run.Output
-        @(Get-PostHogLabRequest $lab -Writes) | Should -BeNullOrEmpty
+        @(Get-PostHogLabRequest $lab -Writes | Where-Object resource -notin 'configmaps', 'leases') | Should -BeNullOrEmpty
+        @(Get-PostHogIncident -JournalStore Kubernetes -KubeConfig $lab.kubeconfig).Count | Should -Be 1
     }
 }
 
