@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.IO;
 using System.Text;
 using System.Threading;
@@ -22,9 +23,11 @@ namespace PostHogRunbook.Engine.Redaction
         readonly Redactor redactor;
         readonly Stream destination;
         readonly RedactionTally? tally;
-        readonly byte[] pending = new byte[MaxLineBytes];
-        readonly char[] decoded = new char[MaxLineBytes];
-        readonly char[] lowered = new char[MaxLineBytes];
+        // Rented, not allocated: a bundle opens one stream per container log (a hundred and more), and three fresh
+        // 64 K-element buffers each would be large-object-heap garbage that only a full collection frees.
+        readonly byte[] pending = ArrayPool<byte>.Shared.Rent(MaxLineBytes);
+        readonly char[] decoded = ArrayPool<char>.Shared.Rent(MaxLineBytes);
+        readonly char[] lowered = ArrayPool<char>.Shared.Rent(MaxLineBytes);
         int pendingLength;
         bool closed;
 
@@ -92,6 +95,7 @@ namespace PostHogRunbook.Engine.Redaction
         /// <summary>Writes the last, unterminated line, if any.</summary>
         public override void Flush()
         {
+            ObjectDisposedException.ThrowIf(closed, this);
             if (pendingLength > 0)
             {
                 EmitLine(pendingLength);
@@ -110,8 +114,17 @@ namespace PostHogRunbook.Engine.Redaction
         {
             if (disposing && !closed)
             {
-                Flush();
-                closed = true;
+                try
+                {
+                    Flush();
+                }
+                finally
+                {
+                    closed = true;
+                    ArrayPool<byte>.Shared.Return(pending);
+                    ArrayPool<char>.Shared.Return(decoded);
+                    ArrayPool<char>.Shared.Return(lowered);
+                }
             }
 
             base.Dispose(disposing);
