@@ -61,6 +61,7 @@ namespace PostHogRunbook.Engine.Remediation
             this.time = time;
             this.requestTimeout = requestTimeout;
             Deployment = deployment;
+            Operation = lease.Metadata.Annotations?.TryGetValue(OperationAnnotation, out var operation) == true ? operation : null;
             Takeover = takeover;
             Holder = lease.Spec.HolderIdentity;
             AcquiredAt = Utc(lease.Spec.AcquireTime) ?? time.GetUtcNow();
@@ -80,6 +81,9 @@ namespace PostHogRunbook.Engine.Remediation
         public string Deployment { get; }
 
         public string Holder { get; }
+
+        /// <summary>What this holder said it is doing (its <see cref="OperationAnnotation"/>).</summary>
+        public string? Operation { get; }
 
         public DateTimeOffset AcquiredAt { get; }
 
@@ -269,9 +273,18 @@ namespace PostHogRunbook.Engine.Remediation
         async Task RenewAsync(CancellationToken stop)
         {
             var interval = Duration / 3;
+            var due = AcquiredAt + interval;
             while (!stop.IsCancellationRequested)
             {
-                await Task.Delay(interval, time, stop).ConfigureAwait(false);
+                // Due a third of the duration after the last renewal, on the command's clock (never drifting later
+                // by the time a renewal itself took).
+                var wait = due - time.GetUtcNow();
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, time, stop).ConfigureAwait(false);
+                }
+
+                due += interval;
                 await writing.WaitAsync(stop).ConfigureAwait(false);
                 try
                 {
