@@ -49,6 +49,7 @@ namespace PostHogRunbook.Engine.Remediation
         readonly string lockId;
         readonly CancellationTokenSource stopRenewing;
         readonly SemaphoreSlim writing = new(1, 1);
+        readonly PeriodicTimer renewalTimer;
         readonly Task renewing;
         V1Lease lease;
         int released;
@@ -67,7 +68,10 @@ namespace PostHogRunbook.Engine.Remediation
             AcquiredAt = Utc(lease.Spec.AcquireTime) ?? time.GetUtcNow();
             Duration = TimeSpan.FromSeconds(lease.Spec.LeaseDurationSeconds ?? DefaultDurationSeconds);
 
-            // Renewal ends with the lock, and with the command (Ctrl+C): the release then still runs, on its own budget.
+            // Every third of the duration on the command's clock, counted from the take (the timer starts here, not
+            // when the loop first waits). Renewal ends with the lock, and with the command (Ctrl+C): the release then
+            // still runs, on its own budget.
+            renewalTimer = new PeriodicTimer(Duration / 3, time);
             stopRenewing = CancellationTokenSource.CreateLinkedTokenSource(commandToken);
             renewing = Task.Run(() => RenewAsync(stopRenewing.Token), CancellationToken.None);
         }
@@ -203,6 +207,7 @@ namespace PostHogRunbook.Engine.Remediation
             }
 
             stopRenewing.Dispose();
+            renewalTimer.Dispose();
             if (Lost != null)
             {
                 return null;
@@ -269,22 +274,12 @@ namespace PostHogRunbook.Engine.Remediation
             }
         }
 
-        /// <summary>Renews the lease every third of its duration until stopped; a lease someone else took is Lost, and renewal ends.</summary>
+        /// <summary>Renews the lease at each tick (a third of its duration) until stopped; a lease someone else took is Lost, and renewal ends.</summary>
         async Task RenewAsync(CancellationToken stop)
         {
-            var interval = Duration / 3;
-            var due = AcquiredAt + interval;
-            while (!stop.IsCancellationRequested)
+            using var ticks = renewalTimer;
+            while (await ticks.WaitForNextTickAsync(stop).ConfigureAwait(false))
             {
-                // Due a third of the duration after the last renewal, on the command's clock (never drifting later
-                // by the time a renewal itself took).
-                var wait = due - time.GetUtcNow();
-                if (wait > TimeSpan.Zero)
-                {
-                    await Task.Delay(wait, time, stop).ConfigureAwait(false);
-                }
-
-                due += interval;
                 await writing.WaitAsync(stop).ConfigureAwait(false);
                 try
                 {
