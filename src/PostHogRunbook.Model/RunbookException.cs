@@ -19,6 +19,9 @@ namespace PostHogRunbook.Model
         InvalidOperation,
         AuthenticationError,
         LimitsExceeded,
+
+        /// <summary>Someone else is using it right now (the remediation lock): try again later.</summary>
+        ResourceBusy,
     }
 
     /// <summary>

@@ -46,6 +46,10 @@ namespace PostHogRunbook.Engine.Remediation
         public static IncidentRecord FailureOf(RemediationAction action, RemediationPlan? plan, RunbookException error)
             => IncidentRecord.ActionFailed(action.ToString(), plan?.Setting, plan?.Container, error.ErrorId, error.Message, plan?.Before, plan?.After, plan?.Undo);
 
+        /// <summary>The journal's record of a remediation lock taken from another holder (expired, or -Force): it names that holder.</summary>
+        public static IncidentRecord TakeoverRecord(RemediationLockTakeover takeover)
+            => IncidentRecord.Note(takeover.Message);
+
         /// <summary>
         /// The incident's status after a change: Mitigated when it was applied (or already in place) and seen to hold,
         /// Investigating when it did not hold. Watching is Monitoring; an escalation stays Investigating.

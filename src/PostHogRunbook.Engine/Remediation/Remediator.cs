@@ -12,6 +12,7 @@ using k8s.Models;
 using Newtonsoft.Json.Linq;
 using PostHogRunbook.Engine.Configuration;
 using PostHogRunbook.Engine.Http;
+using PostHogRunbook.Engine.Journal;
 using PostHogRunbook.Engine.Kubernetes;
 using PostHogRunbook.Engine.Services;
 using PostHogRunbook.Engine.Triage;
@@ -40,11 +41,19 @@ namespace PostHogRunbook.Engine.Remediation
         readonly RunbookServices services;
         readonly RunbookProfile profile;
         readonly TimeSpan requestTimeout;
+        readonly int lockDurationSeconds;
 
         public Remediator(RunbookServices services, RunbookProfile profile)
+            : this(services, profile, RemediationLock.DefaultDurationSeconds)
+        {
+        }
+
+        /// <summary>With another lease duration for the lock (a test's: expiry and renewal without waiting a minute).</summary>
+        internal Remediator(RunbookServices services, RunbookProfile profile, int lockDurationSeconds)
         {
             this.services = services;
             this.profile = profile;
+            this.lockDurationSeconds = lockDurationSeconds;
             requestTimeout = TimeSpan.FromSeconds(profile.GetInt(RunbookSetting.TimeoutSec, 10));
         }
 
@@ -125,6 +134,19 @@ namespace PostHogRunbook.Engine.Remediation
             var (gateway, deployment, target) = await ReadDeploymentAsync(cancellationToken).ConfigureAwait(false);
             var before = deployment.Spec?.Template?.Metadata?.Annotations is { } annotations && annotations.TryGetValue(RestartedAtAnnotation, out var at) ? at : null;
             return new RemediationPlan(RemediationAction.RestartIntegration, ChangeKind.Restart, target, gateway, null, $"annotation {RestartedAtAnnotation}", before, "now", false, "none: a restart has nothing to take back");
+        }
+
+        // ---- the lock
+
+        /// <summary>
+        /// Takes the remediation lock of the profile's deployment (a Lease, see <see cref="RemediationLock"/>) for
+        /// <paramref name="operation"/>, held by <see cref="JournalEntryWriter.DefaultActor"/>; renewed until released.
+        /// Another valid holder is RemediationInProgress, unless <paramref name="force"/>.
+        /// </summary>
+        public async Task<RemediationLock> LockAsync(string operation, bool force, CancellationToken cancellationToken)
+        {
+            var (gateway, _) = await OpenGatewayAsync(cancellationToken).ConfigureAwait(false);
+            return await RemediationLock.AcquireAsync(gateway, profile.Get(RunbookSetting.Deployment)!, JournalEntryWriter.DefaultActor(), operation, force, lockDurationSeconds, services.Time, requestTimeout, cancellationToken).ConfigureAwait(false);
         }
 
         // ---- applying
@@ -399,11 +421,17 @@ namespace PostHogRunbook.Engine.Remediation
             }
         }
 
-        async Task<(IKubernetesGateway Gateway, V1Deployment Deployment, TriageTarget Target)> ReadDeploymentAsync(CancellationToken cancellationToken)
+        async Task<(IKubernetesGateway Gateway, string KubeConfig)> OpenGatewayAsync(CancellationToken cancellationToken)
         {
             var kubeConfig = KubeConfigReader.Locate(profile.Get(RunbookSetting.KubeConfig))
                 ?? throw new RunbookException("KubeConfigNotFound", RunbookErrorKind.ObjectNotFound, "No kubeconfig: pass -KubeConfig or set KUBECONFIG.", "KubeConfig");
             var gateway = await Task.Run(() => services.Kubernetes.Open(kubeConfig, profile.Get(RunbookSetting.Context), profile.Get(RunbookSetting.Namespace)), cancellationToken).ConfigureAwait(false);
+            return (gateway, kubeConfig);
+        }
+
+        async Task<(IKubernetesGateway Gateway, V1Deployment Deployment, TriageTarget Target)> ReadDeploymentAsync(CancellationToken cancellationToken)
+        {
+            var (gateway, kubeConfig) = await OpenGatewayAsync(cancellationToken).ConfigureAwait(false);
             var name = profile.Get(RunbookSetting.Deployment)!;
             var deployment = await WithTimeout(token => gateway.GetDeploymentAsync(name, token), cancellationToken,
                 notFound: () => new RunbookException("DeploymentNotFound", RunbookErrorKind.ObjectNotFound, $"No deployment {name} in namespace {gateway.Namespace}{(gateway.Context != null ? $" (context {gateway.Context})" : string.Empty)}: check -Deployment and -Namespace.", name)).ConfigureAwait(false);

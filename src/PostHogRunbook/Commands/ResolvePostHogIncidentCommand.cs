@@ -33,7 +33,8 @@ namespace PostHogRunbook.Commands
                     return;
                 }
 
-                Resolve(report);
+                // The deployment's lock, once taken, is held for every step that follows, the journal's included.
+                WhileLocking(() => Resolve(report));
             });
         }
 
@@ -80,8 +81,27 @@ namespace PostHogRunbook.Commands
                 return;
             }
 
+            if (attempt.LockRefused)
+            {
+                // Another writer is at it: their incident (if open by now) hears of this try; nothing is opened for it.
+                var theirs = open ?? Await(token => journal.FindOpenAsync(report.Target, token));
+                if (theirs != null)
+                {
+                    Await(token => journal.AppendAsync(theirs.Id, IncidentRemediation.FailureOf(action, attempt.Plan, attempt.Error!), token));
+                }
+
+                WriteFailure(attempt.Error!);
+                return;
+            }
+
+            // Under the lock now: an incident another writer opened since the first look is continued, not doubled.
+            if (open == null && IncidentId == null)
+            {
+                open = Await(token => journal.FindOpenAsync(report.Target, token));
+            }
+
             var opened = Record(journal, report, open);
-            var after = new List<IncidentRecord>();
+            var after = new List<IncidentRecord>(attempt.LockRecords);
             if (attempt.Change != null)
             {
                 after.Add(IncidentRemediation.RecordOf(attempt.Change));

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Management.Automation;
 using PostHogRunbook.Engine.Journal;
 using PostHogRunbook.Engine.Remediation;
@@ -32,28 +33,41 @@ namespace PostHogRunbook.Commands
                     return;
                 }
 
-                foreach (var action in pending)
+                // One lock for the whole undo: taken before its first write, held until its last.
+                WhileLocking(() =>
                 {
-                    var attempt = Remediate(profile, (remediator, token) => IncidentRemediation.PlanUndoAsync(remediator, action, token), $"Undo {action.Action} of incident {id}");
-                    if (attempt.Declined)
+                    foreach (var action in pending)
                     {
-                        continue;
-                    }
+                        var attempt = Remediate(profile, (remediator, token) => IncidentRemediation.PlanUndoAsync(remediator, action, token), $"Undo {action.Action} of incident {id}");
+                        if (attempt.Declined)
+                        {
+                            continue;
+                        }
 
-                    var record = attempt.Change != null
-                        ? IncidentRecord.Undone(action.Action, action.Target, action.Container, attempt.Change.Before, attempt.Change.After, attempt.Change.Outcome, attempt.Change.Message)
-                        : IncidentRemediation.FailureOf(attempt.Plan?.Action ?? RemediationAction.None, attempt.Plan, attempt.Error!);
-                    Await(token => journal.AppendAsync(id, record, token));
-                    if (attempt.Change != null)
-                    {
-                        WriteObject(attempt.Change.InIncident(id));
-                    }
+                        var records = new List<IncidentRecord>(attempt.LockRecords)
+                        {
+                            attempt.Change != null
+                                ? IncidentRecord.Undone(action.Action, action.Target, action.Container, attempt.Change.Before, attempt.Change.After, attempt.Change.Outcome, attempt.Change.Message)
+                                : IncidentRemediation.FailureOf(attempt.Plan?.Action ?? RemediationAction.None, attempt.Plan, attempt.Error!),
+                        };
+                        Await(token => journal.AppendAsync(id, records, token));
+                        if (attempt.Change != null)
+                        {
+                            WriteObject(attempt.Change.InIncident(id));
+                        }
 
-                    if (attempt.Error != null)
-                    {
-                        WriteFailure(attempt.Error);
+                        if (attempt.Error != null)
+                        {
+                            WriteFailure(attempt.Error);
+                        }
+
+                        if (attempt.LockRefused)
+                        {
+                            // Someone else is changing the deployment: the rest of the undo would race them.
+                            break;
+                        }
                     }
-                }
+                });
             });
         }
     }

@@ -55,6 +55,7 @@ namespace PostHogRunbook.Infrastructure
             RunbookErrorKind.OperationStopped => ErrorCategory.OperationStopped,
             RunbookErrorKind.AuthenticationError => ErrorCategory.AuthenticationError,
             RunbookErrorKind.LimitsExceeded => ErrorCategory.LimitsExceeded,
+            RunbookErrorKind.ResourceBusy => ErrorCategory.ResourceBusy,
             _ => ErrorCategory.InvalidOperation,
         };
     }

@@ -89,6 +89,13 @@ namespace PostHogRunbook.Infrastructure
         [Parameter]
         public JournalStore JournalStore { get; set; }
 
+        /// <summary>Take the deployment's remediation lock even when another holder's lease is still valid (its holder is gone).</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        /// <summary>The remediation locks this command holds for the target being processed; released when it is done.</summary>
+        readonly List<RemediationLock> heldLocks = new();
+
         /// <summary>
         /// Appends the records to the named, piped or open incident of the target; the incident's id, or null when
         /// there is none (the change is then only in the result).
@@ -112,8 +119,16 @@ namespace PostHogRunbook.Infrastructure
             return id;
         }
 
-        /// <summary>One try at a change: planned, shown, applied.</summary>
-        internal sealed record Attempt(RemediationPlan? Plan, RemediationResult? Change, RunbookException? Error, bool Declined);
+        /// <summary>
+        /// One try at a change: planned, shown, applied. LockRefused: another writer holds the deployment's lock (nothing
+        /// was written). LockRecords: what the journal must say about the lock (a takeover, a lock lost mid-change).
+        /// </summary>
+        internal sealed record Attempt(RemediationPlan? Plan, RemediationResult? Change, RunbookException? Error, bool Declined)
+        {
+            public bool LockRefused { get; init; }
+
+            public IReadOnlyList<IncidentRecord> LockRecords { get; init; } = Array.Empty<IncidentRecord>();
+        }
 
         /// <summary>
         /// Plan, ShouldProcess, apply and wait. Declined: -WhatIf or the user said no (nothing was written). A failure
@@ -139,27 +154,149 @@ namespace PostHogRunbook.Infrastructure
                 return new Attempt(planned, null, null, true);
             }
 
+            // Past ShouldProcess, before any write: the deployment's lock. -WhatIf never gets here.
+            var records = new List<IncidentRecord>();
+            RemediationLock held;
+            try
+            {
+                var (taken, newly) = HoldLock(remediator, planned.Target);
+                held = taken;
+                if (newly)
+                {
+                    if (taken.Takeover != null)
+                    {
+                        records.Add(IncidentRemediation.TakeoverRecord(taken.Takeover));
+                    }
+
+                    // The plan was read before the lock: read it again under the lock, so that a change another writer
+                    // finished meanwhile is seen (already in state: nothing written twice).
+                    var replanned = Await(token => plan(remediator, token));
+                    if (replanned.AlreadyInState != planned.AlreadyInState || replanned.Before != planned.Before)
+                    {
+                        WriteVerbose($"Read again under the lock: {replanned.Setting} is now {replanned.Before ?? "unset"}{(replanned.AlreadyInState ? " (already in state: nothing to write)" : string.Empty)}.");
+                    }
+
+                    planned = replanned;
+                }
+            }
+            catch (RunbookException ex) when (ex.ErrorId == RemediationLock.InProgressErrorId)
+            {
+                return new Attempt(planned, null, ex, false) { LockRefused = true };
+            }
+            catch (RunbookException ex)
+            {
+                return new Attempt(planned, null, ex, false) { LockRecords = records };
+            }
+
             var messages = new ConcurrentQueue<string>();
             var progress = new ProgressRecord(2, $"{planned.Action} on {planned.Target}", "Applying");
             try
             {
                 var options = new RemediationOptions(!NoWait.IsPresent, RolloutTimeoutSec);
                 var result = AwaitWithUpdates(token => remediator.ApplyAsync(planned, options, messages.Enqueue, token), () => Drain(messages, progress));
-                return new Attempt(planned, result, null, false);
+                return new Attempt(planned, result, null, false) { LockRecords = WithLoss(records, held) };
             }
             catch (RemediationException ex)
             {
-                return new Attempt(planned, ex.Change, ex.Error, false);
+                return new Attempt(planned, ex.Change, ex.Error, false) { LockRecords = WithLoss(records, held) };
             }
             catch (RunbookException ex)
             {
-                return new Attempt(planned, null, ex, false);
+                return new Attempt(planned, null, ex, false) { LockRecords = WithLoss(records, held) };
             }
             finally
             {
                 progress.RecordType = ProgressRecordType.Completed;
                 WriteProgress(progress);
             }
+        }
+
+        /// <summary>
+        /// The lock of the target's deployment: the one this command already holds for it, or newly taken (and then
+        /// its takeover, if any, said as a warning). RemediationInProgress when another writer holds it.
+        /// </summary>
+        internal (RemediationLock Lock, bool Newly) HoldLock(Remediator remediator, TriageTarget target)
+        {
+            foreach (var existing in heldLocks)
+            {
+                if (existing.Deployment == target.Deployment && existing.Namespace == target.Namespace && existing.Context == target.Context)
+                {
+                    return (existing, false);
+                }
+            }
+
+            var operation = $"{MyInvocation.MyCommand.Name} (process {Environment.ProcessId})";
+            var taken = Await(token => remediator.LockAsync(operation, Force.IsPresent, token));
+            heldLocks.Add(taken);
+            WriteVerbose($"Holding the remediation lock {taken.LeaseName} (Lease in namespace {taken.Namespace}) as {taken.Holder}, {taken.Duration.TotalSeconds:0} s, renewed while held.");
+            if (taken.Takeover != null)
+            {
+                WriteWarning(taken.Takeover.Message);
+            }
+
+            return (taken, true);
+        }
+
+        /// <summary>
+        /// Releases every lock this command holds: at the end of each target, also after a failure and after Ctrl+C
+        /// (the release has its own time budget; a lease it cannot delete expires by itself).
+        /// </summary>
+        internal void ReleaseLocks()
+        {
+            foreach (var held in heldLocks)
+            {
+                var problem = Task.Run(held.ReleaseAsync, CancellationToken.None).GetAwaiter().GetResult();
+                if (problem != null && !StopToken.IsCancellationRequested)
+                {
+                    WriteWarning(problem);
+                }
+            }
+
+            heldLocks.Clear();
+        }
+
+        /// <summary>Holds the locks for the body (one target's whole work), and releases them after it, however it ends.</summary>
+        internal void WhileLocking(Action body)
+        {
+            try
+            {
+                body();
+            }
+            finally
+            {
+                ReleaseLocks();
+            }
+        }
+
+        List<IncidentRecord> WithLoss(List<IncidentRecord> records, RemediationLock held)
+        {
+            if (held.Lost != null)
+            {
+                if (!StopToken.IsCancellationRequested)
+                {
+                    WriteWarning(held.Lost);
+                }
+
+                records.Add(IncidentRecord.Note(held.Lost + "."));
+            }
+
+            return records;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing && heldLocks.Count > 0)
+            {
+                // A last resort: every path through ProcessRecord releases its locks already.
+                foreach (var held in heldLocks)
+                {
+                    Task.Run(held.ReleaseAsync, CancellationToken.None).GetAwaiter().GetResult();
+                }
+
+                heldLocks.Clear();
+            }
+
+            base.Dispose(disposing);
         }
 
         void Drain(ConcurrentQueue<string> messages, ProgressRecord progress)
@@ -185,24 +322,30 @@ namespace PostHogRunbook.Infrastructure
             {
                 var target = TargetBinding.TargetOf(InputObject);
                 var profile = ResolveProfile(ConfigPath, target);
-                var attempt = Remediate(profile, PlanAsync, null);
-                if (attempt.Declined)
+                WhileLocking(() =>
                 {
-                    return;
-                }
+                    var attempt = Remediate(profile, PlanAsync, null);
+                    if (attempt.Declined)
+                    {
+                        return;
+                    }
 
-                // Every attempt that reached the cluster is journaled when there is an incident to journal it in.
-                var record = attempt.Change != null ? IncidentRemediation.RecordOf(attempt.Change) : IncidentRemediation.FailureOf(Action, attempt.Plan, attempt.Error!);
-                var incident = JournalInto(profile, attempt.Plan?.Target ?? target, new[] { record });
-                if (attempt.Change != null)
-                {
-                    WriteObject(incident == null ? attempt.Change : attempt.Change.InIncident(incident));
-                }
+                    // Every attempt that reached the cluster is journaled when there is an incident to journal it in.
+                    var records = new List<IncidentRecord>(attempt.LockRecords)
+                    {
+                        attempt.Change != null ? IncidentRemediation.RecordOf(attempt.Change) : IncidentRemediation.FailureOf(Action, attempt.Plan, attempt.Error!),
+                    };
+                    var incident = JournalInto(profile, attempt.Plan?.Target ?? target, records);
+                    if (attempt.Change != null)
+                    {
+                        WriteObject(incident == null ? attempt.Change : attempt.Change.InIncident(incident));
+                    }
 
-                if (attempt.Error != null)
-                {
-                    WriteFailure(attempt.Error);
-                }
+                    if (attempt.Error != null)
+                    {
+                        WriteFailure(attempt.Error);
+                    }
+                });
             });
         }
 

@@ -159,7 +159,7 @@ namespace PostHogRunbook.Engine.Tests.LabKubernetes
         }
 
         [Fact]
-        public async Task The_remediate_role_covers_the_journals_configmaps_and_the_lock_but_never_deletes_them()
+        public async Task The_remediate_role_covers_the_journals_configmaps_and_the_lock_and_never_deletes_a_journal()
         {
             await using var cluster = await InProcessCluster.StartAsync();
             cluster.EnforceRoles(DeployManifests.RemediateRole);
@@ -180,13 +180,17 @@ namespace PostHogRunbook.Engine.Tests.LabKubernetes
                 Metadata = new V1ObjectMeta { Name = "posthog-integration" },
                 Spec = new V1LeaseSpec { HolderIdentity = "sre@laptop", LeaseDurationSeconds = 60 },
             }, Ns);
-            lease.Spec.HolderIdentity = null;
-            await cluster.Client.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, lease.Metadata.Name, Ns);
+            lease.Spec.RenewTime = DateTime.UtcNow;
+            var renewed = await cluster.Client.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, lease.Metadata.Name, Ns);
 
             await InProcessCluster.AssertForbiddenAsync(() => core.DeleteNamespacedConfigMapAsync("posthog-incident-1", Ns),
                 Refusal("configmaps \"posthog-incident-1\"", "delete", "configmaps", ""));
-            await InProcessCluster.AssertForbiddenAsync(() => cluster.Client.CoordinationV1.DeleteNamespacedLeaseAsync("posthog-integration", Ns),
-                Refusal("leases.coordination.k8s.io \"posthog-integration\"", "delete", "leases", "coordination.k8s.io"));
+
+            // The lock is released by a delete with the holder's resourceVersion as its precondition.
+            await cluster.Client.CoordinationV1.DeleteNamespacedLeaseAsync("posthog-integration", Ns,
+                new V1DeleteOptions { Preconditions = new V1Preconditions { ResourceVersion = renewed.Metadata.ResourceVersion } });
+            var gone = await Assert.ThrowsAsync<HttpOperationException>(() => cluster.Client.CoordinationV1.ReadNamespacedLeaseAsync("posthog-integration", Ns));
+            Assert.Equal(HttpStatusCode.NotFound, gone.Response.StatusCode);
         }
 
         [Fact]
