@@ -33,9 +33,10 @@ BeforeAll {
         (($Deployment.spec.template.spec.containers | Where-Object name -eq $Container).env | Where-Object name -eq $Name).value
     }
 
-    # Writes the lab's Kubernetes API received (its request record), reads excluded.
+    # Writes the lab's Kubernetes API received (its request record), reads excluded, and the remediation lock's own
+    # Lease writes too (their tests read them on their own): what changed the workload, its secrets and the journal.
     function Get-KubernetesWrites($World) {
-        @(Get-PostHogLabRequest $World.Lab -Part kubernetes | Where-Object method -in 'PATCH', 'PUT', 'POST', 'DELETE')
+        @(Get-PostHogLabRequest $World.Lab -Part kubernetes | Where-Object { $_.method -in 'PATCH', 'PUT', 'POST', 'DELETE' -and $_.resource -ne 'leases' })
     }
 
     function Secure([string] $Text) { ConvertTo-SecureString $Text -AsPlainText -Force }
@@ -202,7 +203,9 @@ Describe 'Remediation refused or stuck' {
             $incident = $report | Resolve-PostHogIncident -JournalPath $world.Journal -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable failures
             $failures[0].FullyQualifiedErrorId | Should -BeLike 'KubernetesForbidden,*'
             $failures[0].CategoryInfo.Category | Should -Be 'PermissionDenied'
-            $failures[0].Exception.Message | Should -Match "'patch' on 'deployments'"
+            # The remediation lock is the first write: the role's refusal comes there, before any patch.
+            $failures[0].Exception.Message | Should -Match "'create' on 'leases'"
+            @(Get-KubernetesWrites $world | Where-Object resource -eq 'deployments') | Should -BeNullOrEmpty
             $incident.Status | Should -Be 'Investigating'
             ($incident.Actions | Select-Object -Last 1).ErrorId | Should -Be 'KubernetesForbidden'
         }
@@ -240,7 +243,8 @@ Describe 'Under the documented Roles (deploy/)' {
         ($report.Checks | Where-Object { $_.Status -eq 'Unavailable' -and $_.Name -ne 'ErrorRate' }).Name | Should -BeNullOrEmpty -Because 'the triage Role grants every read the triage makes'
         $incident = $report | Resolve-PostHogIncident -JournalPath $world.Journal -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable failures
         $failures[0].FullyQualifiedErrorId | Should -BeLike 'KubernetesForbidden,*'
-        $failures[0].Exception.Message | Should -Match "'patch' on 'deployments'"
+        # The triage Role may not take the remediation lock, the first write: refused there, before any patch.
+        $failures[0].Exception.Message | Should -Match "'create' on 'leases'"
         ($incident.Actions | Select-Object -Last 1).ErrorId | Should -Be 'KubernetesForbidden'
         Get-Env (Get-LabDeployment $world) 'POSTHOG_FALLBACK' | Should -Be 'false'
     }
@@ -261,5 +265,75 @@ Describe 'Under the documented Roles (deploy/)' {
         $incident = $report | Resolve-PostHogIncident -NewApiKey (Secure $world.Lab.projectApiKey) -JournalPath $world.Journal -Confirm:$false
         $incident.Status | Should -Be 'Mitigated'
         Get-LabSecretValue $world | Should -Be $world.Lab.projectApiKey
+    }
+}
+
+Describe 'The remediation lock (a Lease per deployment)' {
+    BeforeAll {
+        function Get-LabLease($World) {
+            $response = $World.Api.GetAsync('/apis/coordination.k8s.io/v1/namespaces/posthog/leases/posthog-runbook-posthog-integration').GetAwaiter().GetResult()
+            if ($response.StatusCode -eq [Net.HttpStatusCode]::NotFound) { return $null }
+            $response.Content.ReadAsStringAsync().GetAwaiter().GetResult() | ConvertFrom-Json -Depth 16
+        }
+    }
+
+    It 'lets one of two concurrent Set-PostHogFallback processes write, refuses the other with RemediationInProgress, and patches once' {
+        # The first writer's rollout never progresses, so it holds the lock for its whole -RolloutTimeoutSec.
+        $world = Start-RemediationWorld 'rollout-stuck'
+        $first = $null
+        try {
+            $script = "Import-Module '$env:POSTHOGRUNBOOK_MODULE'; Set-PostHogFallback -Enabled `$true -KubeConfig '$($world.Lab.kubeconfig)' -RolloutTimeoutSec 12 -Confirm:`$false -JournalPath '$($world.Journal)' -ErrorAction SilentlyContinue | Out-Null"
+            $start = [Diagnostics.ProcessStartInfo]::new((Get-Process -Id $PID).Path)
+            foreach ($argument in @(if ((Split-Path -Leaf $start.FileName) -like 'dotnet*') { [Reflection.Assembly]::GetEntryAssembly().Location }) + @('-NoProfile', '-NonInteractive', '-Command', $script)) { $start.ArgumentList.Add($argument) }
+            $start.RedirectStandardOutput = $true; $start.RedirectStandardError = $true
+            $first = [Diagnostics.Process]::Start($start)
+            $firstOutput = $first.StandardOutput.ReadToEndAsync(); $firstErrors = $first.StandardError.ReadToEndAsync()
+
+            # The second writer starts once the first holds the lease (a wait for a state, not a timing).
+            $waited = [Diagnostics.Stopwatch]::StartNew()
+            while (-not (Get-LabLease $world) -and -not $first.HasExited -and $waited.Elapsed.TotalSeconds -lt 60) { Start-Sleep -Milliseconds 100 }
+            $lease = Get-LabLease $world
+            # (Its output is read only after it ends: reading .Result here would wait for that.)
+            $lease | Should -Not -BeNullOrEmpty -Because 'the first writer takes the lease before it writes'
+
+            $second = Set-PostHogFallback -Enabled $true -KubeConfig $world.Lab.kubeconfig -Confirm:$false -JournalPath $world.Journal -ErrorAction SilentlyContinue -ErrorVariable refused
+            $refused.Count | Should -BeGreaterThan 0 -Because "the second writer must be refused, not: $($second | Out-String) $(Get-PostHogLabRequest $world.Lab -Writes | ForEach-Object { "$($_.verb) $($_.resource) $($_.status)" })"
+            $refused[0].FullyQualifiedErrorId | Should -BeLike 'RemediationInProgress,*'
+            $refused[0].Exception.Message | Should -Match ([regex]::Escape($lease.spec.holderIdentity))
+            $refused[0].Exception.Message | Should -Match 'posthog-runbook-posthog-integration'
+
+            if (-not $first.WaitForExit(120000)) { $first.Kill($true) }   # a hang guard
+            $first.WaitForExit()
+            $patches = @(Get-KubernetesWrites $world | Where-Object { $_.method -eq 'PATCH' -and $_.resource -eq 'deployments' })
+            $patches.Count | Should -Be 1 -Because "$($firstOutput.Result)$($firstErrors.Result)"
+            Get-Env (Get-LabDeployment $world) 'POSTHOG_FALLBACK' | Should -Be 'true'
+            # Released after, even though the rollout timed out.
+            Get-LabLease $world | Should -BeNullOrEmpty
+        }
+        finally {
+            if ($first -and -not $first.HasExited) { $first.Kill($true) }
+            Stop-RemediationWorld $world
+        }
+    }
+
+    It 'takes over an expired lease, warns, journals the takeover in the open incident, and releases it' {
+        $world = Start-RemediationWorld 'us-outage'
+        try {
+            $incident = Invoke-WorldTriage $world | New-PostHogIncident -JournalPath $world.Journal
+            $old = [DateTime]::UtcNow.AddMinutes(-10).ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'")
+            $body = @{ apiVersion = 'coordination.k8s.io/v1'; kind = 'Lease'; metadata = @{ name = 'posthog-runbook-posthog-integration'; namespace = 'posthog' }
+                spec = @{ holderIdentity = 'gone@old-laptop'; leaseDurationSeconds = 60; acquireTime = $old; renewTime = $old } } | ConvertTo-Json -Depth 8
+            $content = [Net.Http.StringContent]::new($body, [Text.Encoding]::UTF8, 'application/json')
+            $created = $world.Api.PostAsync('/apis/coordination.k8s.io/v1/namespaces/posthog/leases', $content).GetAwaiter().GetResult()
+            [int] $created.StatusCode | Should -Be 201
+
+            $result = Set-PostHogFallback -Enabled $true -KubeConfig $world.Lab.kubeconfig -IncidentId $incident.Id -JournalPath $world.Journal -Confirm:$false -WarningVariable warned 3>$null
+            $result.Outcome | Should -Be 'Applied'
+            ($warned -join "`n") | Should -Match 'gone@old-laptop'
+            $journaled = Get-PostHogIncident -Id $incident.Id -JournalPath $world.Journal
+            ($journaled.Timeline.Message -join "`n") | Should -Match 'gone@old-laptop'
+            Get-LabLease $world | Should -BeNullOrEmpty
+        }
+        finally { Stop-RemediationWorld $world }
     }
 }

@@ -23,6 +23,7 @@
         IncidentId = 'Continue this incident instead of the target''s open one.'
         JournalPath = 'The journal folder (default the profile''s JournalPath, $env:POSTHOG_RUNBOOK_JOURNAL, else the user''s data folder).'
         JournalStore = 'Where the journal lives: File (the default; the JournalPath folder) or Kubernetes (ConfigMaps in the profile''s namespace, shared by everyone who reaches the cluster). Default the JournalStore setting ($env:POSTHOG_RUNBOOK_JOURNAL_STORE).'
+        Force = 'Take the deployment''s remediation lock (the Lease posthog-runbook-<deployment>) even while another writer holds it; without -Force that is the error RemediationInProgress naming the holder and since when. Use it only when that holder is gone (an expired lease is taken over without it). The takeover is journaled and warned.'
     }
     Outputs     = @{ 'PostHogRunbook.Model.PostHogIncident' = 'The incident after the step: Id, Status, Severity, Category, Target, Reports, Actions (before/after, outcome, undo) and Timeline.' }
     Examples    = @(

@@ -21,6 +21,7 @@
         IncidentId = 'The incident to journal the change in (default: the piped incident, else the target''s open incident; with none, the change is not journaled).'
         JournalPath = 'The journal folder (default the profile''s JournalPath, $env:POSTHOG_RUNBOOK_JOURNAL, else the user''s data folder).'
         JournalStore = 'Where the journal lives: File (the default; the JournalPath folder) or Kubernetes (ConfigMaps in the profile''s namespace, shared by everyone who reaches the cluster). Default the JournalStore setting ($env:POSTHOG_RUNBOOK_JOURNAL_STORE).'
+        Force = 'Take the deployment''s remediation lock (the Lease posthog-runbook-<deployment>) even while another writer holds it; without -Force that is the error RemediationInProgress naming the holder and since when. Use it only when that holder is gone (an expired lease is taken over without it). The takeover is journaled and warned.'
         NoWait = 'Make the change and return without waiting for the rollout (nothing is verified).'
     }
     Outputs     = @{ 'PostHogRunbook.Model.RemediationResult' = 'Action, Target, Container, Setting, Before, After, Outcome (Applied, AlreadyInState, Skipped, Failed), Rollout (state and replica counts), Verification, Duration and Undo.' }
