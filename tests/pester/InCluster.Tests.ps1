@@ -186,7 +186,8 @@ try {
         $run.ExitCode | Should -Be 0 -Because $run.Output
         $run.Output | Should -Match ([regex]::Escape("config: in-cluster posthog $($lab.kubernetes) InCluster"))
         $run.Output | Should -Match 'refused: KubernetesForbidden,'
-        $run.Output | Should -Match ([regex]::Escape("User ""$ServiceAccountUser"" cannot patch resource ""deployments"""))
+        # The remediation lock is the first write the triage Role refuses, before any patch.
+        $run.Output | Should -Match ([regex]::Escape("User ""$ServiceAccountUser"" cannot create resource ""leases"""))
     }
 
     It 'a mount without a token is ServiceAccountTokenUnreadable, naming the file' {

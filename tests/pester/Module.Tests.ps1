@@ -278,10 +278,11 @@ Describe 'about_PostHogRunbook' {
         $manifest = Import-PowerShellDataFile $manifestPath
         $exported = @($manifest.CmdletsToExport)
         foreach ($name in $exported) { $about | Should -Match ([regex]::Escape($name)) }
+        # A not-built-yet section is there only while something is unbuilt; a command named outside it must ship.
         $notYet = $about.IndexOf('WHAT IS NOT BUILT YET')
-        $notYet | Should -BeGreaterThan 0
         foreach ($mention in [regex]::Matches($about, '\b[A-Z][a-z]+-PostHog\w+')) {
             if ($mention.Value -notin $exported) {
+                $notYet | Should -BeGreaterThan 0 -Because "$($mention.Value) is not exported, so only a not-built-yet section may name it"
                 $mention.Index | Should -BeGreaterThan $notYet -Because "$($mention.Value) is not exported, so only the not-built-yet section may name it"
                 $mention.Index | Should -BeLessThan $about.IndexOf('THE STATUS PAGE')
             }
