@@ -37,9 +37,7 @@ namespace PostHogRunbook.Engine.Journal
         {
             ArgumentNullException.ThrowIfNull(profile);
             ArgumentNullException.ThrowIfNull(services);
-            var kubeConfig = KubeConfigReader.Locate(profile.Get(RunbookSetting.KubeConfig))
-                ?? throw new RunbookException("KubeConfigNotFound", RunbookErrorKind.ObjectNotFound, "No kubeconfig for the cluster journal (JournalStore Kubernetes): pass -KubeConfig or set KUBECONFIG, or use JournalStore File.", "KubeConfig");
-            var gateway = services.Kubernetes.Open(kubeConfig, profile.Get(RunbookSetting.Context), profile.Get(RunbookSetting.Namespace));
+            var (gateway, _) = services.Kubernetes.OpenProfileTarget(profile, "No kubeconfig for the cluster journal (JournalStore Kubernetes): pass -KubeConfig or set KUBECONFIG, or use JournalStore File.");
             return new KubernetesIncidentJournal(gateway, services.Redactor, services.Time)
             {
                 RequestTimeout = TimeSpan.FromSeconds(profile.GetInt(RunbookSetting.TimeoutSec, 10)),

@@ -152,4 +152,19 @@ namespace PostHogRunbook.Engine.Kubernetes
             }
         }
     }
+
+    internal static class KubernetesConnectorExtensions
+    {
+        /// <summary>
+        /// The gateway of the profile's target (its kubeconfig, else ~/.kube/config or the pod's service account; its
+        /// context and namespace) and the kubeconfig it came from. No kubeconfig at all is KubeConfigNotFound, said as
+        /// <paramref name="notFoundMessage"/> (what the caller needed it for).
+        /// </summary>
+        public static (IKubernetesGateway Gateway, string KubeConfig) OpenProfileTarget(this IKubernetesConnector connector, Configuration.RunbookProfile profile, string notFoundMessage)
+        {
+            var kubeConfig = KubeConfigReader.Locate(profile.Get(Configuration.RunbookSetting.KubeConfig))
+                ?? throw new PostHogRunbook.Model.RunbookException("KubeConfigNotFound", PostHogRunbook.Model.RunbookErrorKind.ObjectNotFound, notFoundMessage, "KubeConfig");
+            return (connector.Open(kubeConfig, profile.Get(Configuration.RunbookSetting.Context), profile.Get(Configuration.RunbookSetting.Namespace)), kubeConfig);
+        }
+    }
 }

@@ -423,10 +423,8 @@ namespace PostHogRunbook.Engine.Remediation
 
         async Task<(IKubernetesGateway Gateway, string KubeConfig)> OpenGatewayAsync(CancellationToken cancellationToken)
         {
-            var kubeConfig = KubeConfigReader.Locate(profile.Get(RunbookSetting.KubeConfig))
-                ?? throw new RunbookException("KubeConfigNotFound", RunbookErrorKind.ObjectNotFound, "No kubeconfig: pass -KubeConfig or set KUBECONFIG.", "KubeConfig");
-            var gateway = await Task.Run(() => services.Kubernetes.Open(kubeConfig, profile.Get(RunbookSetting.Context), profile.Get(RunbookSetting.Namespace)), cancellationToken).ConfigureAwait(false);
-            return (gateway, kubeConfig);
+            // Opening reads the kubeconfig and sets up TLS: synchronous work, on a pool thread.
+            return await Task.Run(() => services.Kubernetes.OpenProfileTarget(profile, "No kubeconfig: pass -KubeConfig or set KUBECONFIG."), cancellationToken).ConfigureAwait(false);
         }
 
         async Task<(IKubernetesGateway Gateway, V1Deployment Deployment, TriageTarget Target)> ReadDeploymentAsync(CancellationToken cancellationToken)
