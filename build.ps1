@@ -6,8 +6,9 @@
     Build    compiles the solution (module, engine, lab, tests) in Release.
     Package  assembles out/PostHogRunbook/<version>/ from an allow-list (fails on a missing file), the model, the
              engine and its dependencies compiled ReadyToRun for linux-x64 (-NoReadyToRun: plain IL).
-    Test     Build, xunit, Package, then Pester in a fresh pwsh against the package; prints
-             'N passed, N failed, N skipped' for both together and exits non-zero on any failure.
+    Test     Build; xunit beside Package and a ReadyToRun copy of this pwsh (build/ReadyToRunPwsh.ps1); then Pester
+             against the package in fresh pwsh workers on that copy; prints 'N passed, N failed, N skipped' for both
+             together and exits non-zero on any failure.
     Demo     Build, Package, start the lab, run the runbook pipeline against it, stop the lab.
     Bench    Build, Package, measure the performance goals, write bench/RESULTS.md.
     Clean    removes out/ and every bin/ and obj/.
@@ -54,6 +55,8 @@ function Invoke-Dotnet {
     & dotnet @args
     if ($LASTEXITCODE -ne 0) { throw "dotnet $($args -join ' ') failed with exit code $LASTEXITCODE." }
 }
+
+. (Join-Path $root 'build/ReadyToRunPwsh.ps1')
 
 function Invoke-Build {
     Write-Host '== Build' -ForegroundColor Cyan
@@ -129,25 +132,36 @@ function Read-TrxCounts([string] $path) {
     }
 }
 
-function Invoke-XunitTests {
-    Write-Host '== xunit' -ForegroundColor Cyan
+# xunit in the background (a thread job running dotnet test, its output to a file), so that the package step and the
+# ReadyToRun pwsh run beside it: each of the three leaves a core idle on its own.
+function Start-XunitTests {
     $results = Join-Path $outRoot 'test-results'
     New-Item -ItemType Directory -Force -Path $results | Out-Null
     $trx = Join-Path $results 'engine.trx'
-    Remove-Item -Force -ErrorAction Ignore $trx
-    & dotnet test (Join-Path $root 'tests/PostHogRunbook.Engine.Tests') -c $configuration --no-build --nologo `
-        --logger 'console;verbosity=normal' --logger "trx;LogFileName=$trx" --results-directory $results | Out-Host
-    $exit = $LASTEXITCODE
-    if (-not (Test-Path $trx)) {
+    $log = Join-Path $results 'xunit.log'
+    Remove-Item -Force -ErrorAction Ignore $trx, $log
+    $job = Start-ThreadJob -ArgumentList (Join-Path $root 'tests/PostHogRunbook.Engine.Tests'), $configuration, $trx, $results, $log -ScriptBlock {
+        param($project, $configuration, $trx, $results, $log)
+        & dotnet test $project -c $configuration --no-build --nologo --logger 'console;verbosity=normal' --logger "trx;LogFileName=$trx" --results-directory $results *> $log
+        $LASTEXITCODE
+    }
+    [pscustomobject]@{ Job = $job; Trx = $trx; Log = $log }
+}
+
+function Complete-XunitTests($Started) {
+    $exit = Receive-Job -Job $Started.Job -Wait -AutoRemoveJob
+    Write-Host '== xunit' -ForegroundColor Cyan
+    Get-Content -LiteralPath $Started.Log -ErrorAction Ignore | Out-Host
+    if (-not (Test-Path $Started.Trx)) {
         Write-Host "xunit produced no results (exit code $exit)." -ForegroundColor Red
         return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 }
     }
-    $counts = Read-TrxCounts $trx
+    $counts = Read-TrxCounts $Started.Trx
     if ($exit -ne 0 -and $counts.Failed -eq 0) { $counts.Failed = 1 }
     $counts
 }
 
-function Invoke-PesterTests([string] $modulePath) {
+function Invoke-PesterTests([string] $modulePath, [string] $pwshFolder) {
     Write-Host '== Pester (fresh pwsh, packaged module)' -ForegroundColor Cyan
     $summary = Join-Path $outRoot 'test-results/pester-summary.json'
     Remove-Item -Force -ErrorAction Ignore $summary
@@ -155,7 +169,11 @@ function Invoke-PesterTests([string] $modulePath) {
     if (-not (Test-Path $pester)) { throw "Pester 6.2.0 is not restored at $pester (the Build task restores it)." }
     # The filter travels in the environment: pwsh on Unix would expand a '*' argument to a native command into file names.
     $env:POSTHOGRUNBOOK_PESTER_FILTER = $PesterFilter
-    & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tests/pester/Invoke-PesterSuite.ps1') `
+    # This pwsh compiled ahead of time when there is one (build/ReadyToRunPwsh.ps1): the suite starts a fresh pwsh
+    # for every worker and for many tests, and the IL-only tool package JIT-compiles a second of CPU in each.
+    $pwshCommand = @(if ($pwshFolder) { Join-Path $pwshFolder 'pwsh.dll' } else { 'pwsh' })
+    Write-Host "Pester runs on $(if ($pwshFolder) { "a ReadyToRun copy of pwsh $($PSVersionTable.PSVersion) ($pwshFolder)" } else { "pwsh $($PSVersionTable.PSVersion) from the tool package (no ReadyToRun copy: the Crossgen2 package is not restored)" })"
+    & dotnet @pwshCommand -NoProfile -NonInteractive -File (Join-Path $root 'tests/pester/Invoke-PesterSuite.ps1') `
         -ModuleManifest (Join-Path $modulePath 'PostHogRunbook.psd1') -PesterManifest $pester -SummaryPath $summary | Out-Host
     $exit = $LASTEXITCODE
     if (-not (Test-Path $summary)) {
@@ -185,9 +203,13 @@ switch ($Task) {
         }
         try {
             Measure-Tier 'build' { Invoke-Build }
-            $xunit = Measure-Tier 'xunit' { Invoke-XunitTests }
-            $modulePath = Measure-Tier 'package' { Invoke-Package }
-            $pester = Measure-Tier 'Pester' { Invoke-PesterTests $modulePath }
+            $started = Start-XunitTests
+            try {
+                $modulePath = Measure-Tier 'package' { Invoke-Package }
+                $pwshFolder = Measure-Tier 'ReadyToRun pwsh' { New-ReadyToRunPwsh -Root $outRoot -NuGetPackageRoot (Get-NuGetPackageRoot) }
+            }
+            finally { $xunit = Measure-Tier 'xunit (beside those, waited for)' { Complete-XunitTests $started } }
+            $pester = Measure-Tier 'Pester' { Invoke-PesterTests $modulePath $pwshFolder }
         }
         catch {
             Write-Host "Test task failed: $_" -ForegroundColor Red
