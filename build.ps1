@@ -6,9 +6,8 @@
     Build    compiles the solution (module, engine, lab, tests) in Release.
     Package  assembles out/PostHogRunbook/<version>/ from an allow-list (fails on a missing file), the model, the
              engine and its dependencies compiled ReadyToRun for linux-x64 (-NoReadyToRun: plain IL).
-    Test     Build; xunit beside Package and a ReadyToRun copy of this pwsh (build/ReadyToRunPwsh.ps1); then Pester
-             against the package in fresh pwsh workers on that copy; prints 'N passed, N failed, N skipped' for both
-             together and exits non-zero on any failure.
+    Test     Build; xunit beside Package; then Pester in fresh pwsh workers against the package; prints
+             'N passed, N failed, N skipped' for both together and exits non-zero on any failure.
     Demo     Build, Package, start the lab, run the runbook pipeline against it, stop the lab.
     Bench    Build, Package, measure the performance goals, write bench/RESULTS.md.
     Clean    removes out/ and every bin/ and obj/.
@@ -55,8 +54,6 @@ function Invoke-Dotnet {
     & dotnet @args
     if ($LASTEXITCODE -ne 0) { throw "dotnet $($args -join ' ') failed with exit code $LASTEXITCODE." }
 }
-
-. (Join-Path $root 'build/ReadyToRunPwsh.ps1')
 
 function Invoke-Build {
     Write-Host '== Build' -ForegroundColor Cyan
@@ -132,8 +129,8 @@ function Read-TrxCounts([string] $path) {
     }
 }
 
-# xunit in the background (a thread job running dotnet test, its output to a file), so that the package step and the
-# ReadyToRun pwsh run beside it: each of the three leaves a core idle on its own.
+# xunit in the background (a thread job running dotnet test, its output to a file), so that the package step runs
+# beside it: each leaves part of a core idle on its own (measured: 75 s for both against 34 + 51 one after the other).
 function Start-XunitTests {
     $results = Join-Path $outRoot 'test-results'
     New-Item -ItemType Directory -Force -Path $results | Out-Null
@@ -161,7 +158,7 @@ function Complete-XunitTests($Started) {
     $counts
 }
 
-function Invoke-PesterTests([string] $modulePath, [string] $pwshFolder) {
+function Invoke-PesterTests([string] $modulePath) {
     Write-Host '== Pester (fresh pwsh, packaged module)' -ForegroundColor Cyan
     $summary = Join-Path $outRoot 'test-results/pester-summary.json'
     Remove-Item -Force -ErrorAction Ignore $summary
@@ -169,11 +166,7 @@ function Invoke-PesterTests([string] $modulePath, [string] $pwshFolder) {
     if (-not (Test-Path $pester)) { throw "Pester 6.2.0 is not restored at $pester (the Build task restores it)." }
     # The filter travels in the environment: pwsh on Unix would expand a '*' argument to a native command into file names.
     $env:POSTHOGRUNBOOK_PESTER_FILTER = $PesterFilter
-    # This pwsh compiled ahead of time when there is one (build/ReadyToRunPwsh.ps1): the suite starts a fresh pwsh
-    # for every worker and for many tests, and the IL-only tool package JIT-compiles a second of CPU in each.
-    $pwshCommand = @(if ($pwshFolder) { Join-Path $pwshFolder 'pwsh.dll' } else { 'pwsh' })
-    Write-Host "Pester runs on $(if ($pwshFolder) { "a ReadyToRun copy of pwsh $($PSVersionTable.PSVersion) ($pwshFolder)" } else { "pwsh $($PSVersionTable.PSVersion) from the tool package (no ReadyToRun copy: the Crossgen2 package is not restored)" })"
-    & dotnet @pwshCommand -NoProfile -NonInteractive -File (Join-Path $root 'tests/pester/Invoke-PesterSuite.ps1') `
+    & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tests/pester/Invoke-PesterSuite.ps1') `
         -ModuleManifest (Join-Path $modulePath 'PostHogRunbook.psd1') -PesterManifest $pester -SummaryPath $summary | Out-Host
     $exit = $LASTEXITCODE
     if (-not (Test-Path $summary)) {
@@ -206,10 +199,9 @@ switch ($Task) {
             $started = Start-XunitTests
             try {
                 $modulePath = Measure-Tier 'package' { Invoke-Package }
-                $pwshFolder = Measure-Tier 'ReadyToRun pwsh' { New-ReadyToRunPwsh -Root $outRoot -NuGetPackageRoot (Get-NuGetPackageRoot) }
             }
             finally { $xunit = Measure-Tier 'xunit (beside those, waited for)' { Complete-XunitTests $started } }
-            $pester = Measure-Tier 'Pester' { Invoke-PesterTests $modulePath $pwshFolder }
+            $pester = Measure-Tier 'Pester' { Invoke-PesterTests $modulePath }
         }
         catch {
             Write-Host "Test task failed: $_" -ForegroundColor Red
