@@ -136,8 +136,9 @@ try {
                 '-PesterManifest', $PesterManifest, '-SummaryPath', $SummaryPath, '-Worker', $queueFolder)
             # Start-Process joins the arguments with spaces: quote the ones that have any.
             $quoted = @($arguments | ForEach-Object { if ($_ -match '\s') { '"{0}"' -f $_ } else { $_ } })
-            $process = Start-Process -FilePath $pwshPath -ArgumentList $quoted -NoNewWindow -PassThru `
-                -RedirectStandardOutput (Join-Path $queueFolder "worker-$w.log") -RedirectStandardError (Join-Path $queueFolder "worker-$w.err")
+            # One worker writes straight to the console, as the tests run; several each to a file, shown whole below.
+            $redirect = if ($Workers -gt 1) { @{ RedirectStandardOutput = (Join-Path $queueFolder "worker-$w.log"); RedirectStandardError = (Join-Path $queueFolder "worker-$w.err") } } else { @{} }
+            $process = Start-Process -FilePath $pwshPath -ArgumentList $quoted -NoNewWindow -PassThru @redirect
             [pscustomobject]@{ Number = $w; Process = $process }
         })
     foreach ($entry in $processes) { $entry.Process.WaitForExit() }
@@ -148,7 +149,7 @@ finally {
 }
 
 # Each worker's output whole, one after the other: a file's lines stay together.
-foreach ($entry in $processes) {
+foreach ($entry in $processes | Where-Object { $Workers -gt 1 }) {
     Write-Host "`n===== Pester worker $($entry.Number) (exit code $($entry.Process.ExitCode))"
     Get-Content -LiteralPath (Join-Path $queueFolder "worker-$($entry.Number).log") -ErrorAction Ignore | Out-Host
     $errors = Get-Content -LiteralPath (Join-Path $queueFolder "worker-$($entry.Number).err") -ErrorAction Ignore
