@@ -200,7 +200,7 @@ switch ($Task) {
             try {
                 $modulePath = Measure-Tier 'package' { Invoke-Package }
             }
-            finally { $xunit = Measure-Tier 'xunit (beside those, waited for)' { Complete-XunitTests $started } }
+            finally { $xunit = Measure-Tier 'xunit (beside package, waited for)' { Complete-XunitTests $started } }
             $pester = Measure-Tier 'Pester' { Invoke-PesterTests $modulePath }
         }
         catch {

@@ -6,7 +6,7 @@
 
 . (Join-Path $repository 'build/ReadyToRunPwsh.ps1')
 
-# The same copy the Test task runs Pester on (out/pwsh-readytorun-*), made here when that task has not run.
+# Kept in out/pwsh-readytorun-<pwsh>-<runtime> and reused by the next run.
 $nuGetRoot = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages' }
 $readyToRunPwsh = New-ReadyToRunPwsh -Root (Join-Path $repository 'out') -NuGetPackageRoot $nuGetRoot
 if ($readyToRunPwsh) {
