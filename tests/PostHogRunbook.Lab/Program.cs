@@ -3,7 +3,8 @@ using PostHogRunbook.Lab;
 using PostHogRunbook.Lab.Hosting;
 
 // The lab process: start every part, print one JSON line that says where they listen, run until SIGTERM, Ctrl+C,
-// or (with --exit-on-stdin-eof) the end of stdin. Stdout carries that one line and nothing else.
+// or (with --exit-on-stdin-eof) the end of stdin. Stdout carries that one line and nothing else. With --serve, the
+// line says where to ask for labs instead, and the process hosts as many as it is asked for.
 
 LabCommandLine commandLine;
 try
@@ -27,8 +28,11 @@ void RequestStop(PosixSignalContext signal)
 using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, RequestStop);
 using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, RequestStop);
 
-await using var lab = await LabHost.StartAsync(commandLine.Options, stop.Token);
-await Console.Out.WriteLineAsync(lab.Endpoints.ToJsonLine());
+// --serve: no lab of its own, but any number of them on request (LabServer), for a whole test run.
+await using IAsyncDisposable running = commandLine.Serve
+    ? await LabServer.StartAsync(stop.Token)
+    : await LabHost.StartAsync(commandLine.Options, stop.Token);
+await Console.Out.WriteLineAsync(running is LabServer server ? server.ToJsonLine() : ((LabHost)running).Endpoints.ToJsonLine());
 await Console.Out.FlushAsync();
 
 if (commandLine.ExitOnStdinEof)

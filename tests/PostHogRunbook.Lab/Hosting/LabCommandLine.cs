@@ -3,17 +3,19 @@ using System.Globalization;
 namespace PostHogRunbook.Lab.Hosting
 {
     /// <summary>The lab process's arguments: the options that size the world, and how the process ends.</summary>
-    sealed record LabCommandLine(LabOptions Options, bool ExitOnStdinEof)
+    sealed record LabCommandLine(LabOptions Options, bool ExitOnStdinEof, bool Serve = false)
     {
         public const string Usage =
             "usage: PostHogRunbook.Lab [--scenario NAME] [--latency-ms N] [--pods N] [--log-bytes-per-pod N] " +
-            "[--state-dir PATH] [--rbac-role FILE]... [--rbac-user NAME] [--exit-on-stdin-eof]";
+            "[--state-dir PATH] [--rbac-role FILE]... [--rbac-user NAME] [--exit-on-stdin-eof]\n" +
+            "       PostHogRunbook.Lab --serve [--exit-on-stdin-eof]   (many labs in one process: POST /labs, DELETE /labs/{id})";
 
         /// <summary>Throws ArgumentException, with a message for the user, on anything it does not understand.</summary>
         public static LabCommandLine Parse(IReadOnlyList<string> args)
         {
             var options = new LabOptions(Scenario: "healthy", LatencyMs: 0, PodCount: 3, LogBytesPerPod: 0, StateDirectory: string.Empty);
             var exitOnStdinEof = false;
+            var serve = false;
             var roleFiles = new List<string>();
             for (var i = 0; i < args.Count; i++)
             {
@@ -43,6 +45,9 @@ namespace PostHogRunbook.Lab.Hosting
                     case "--exit-on-stdin-eof":
                         exitOnStdinEof = true;
                         break;
+                    case "--serve":
+                        serve = true;
+                        break;
                     default:
                         throw new ArgumentException($"Unknown argument '{args[i]}'.");
                 }
@@ -63,7 +68,7 @@ namespace PostHogRunbook.Lab.Hosting
                 options = options with { RbacRoleFiles = roleFiles };
             }
 
-            return new LabCommandLine(options, exitOnStdinEof);
+            return new LabCommandLine(options, exitOnStdinEof, serve);
         }
 
         static string Value(IReadOnlyList<string> args, ref int i)
