@@ -3,7 +3,7 @@
     Runs every tests/pester/*.Tests.ps1 against the packaged module in fresh pwsh workers; writes one summary for
     all of them, with each file's wall and CPU time (its own and the processes it started).
 .DESCRIPTION
-    The files run in -Workers fresh pwsh processes at once (default one per two cores, or
+    The files run in -Workers fresh pwsh processes at once (default one per core, or
     $env:POSTHOGRUNBOOK_PESTER_WORKERS), each taking the next file from one queue, longest first (by the last run's
     times when out/ has them, else by size). Every worker shares the run's one prometheus and one lab server (each
     lab a world of its own inside it). Each file still runs
@@ -17,9 +17,11 @@ param(
     # A wildcard on the file names; default: $env:POSTHOGRUNBOOK_PESTER_FILTER, else every file.
     [string] $Filter = $env:POSTHOGRUNBOOK_PESTER_FILTER,
     # How many pwsh processes run files at once.
-    # Default: one per two cores. On two cores the suite is CPU-bound (labs and fresh pwsh processes starting), and
-    # two workers measured 217-236 s against 224-249 s for one, with each file twice as slow: not worth the load.
-    [int] $Workers = $(if ($env:POSTHOGRUNBOOK_PESTER_WORKERS) { [int] $env:POSTHOGRUNBOOK_PESTER_WORKERS } else { [math]::Max(1, [math]::Floor([Environment]::ProcessorCount / 2)) }),
+    # Default: one per core. With a process per lab the suite was CPU-bound on two cores and a second worker did not
+    # pay; with the labs in one lab server a third of a file's time is waiting (rollouts, timeouts, prometheus'
+    # scrapes), which another worker fills: on two cores Pester took 159 s with one worker, 112 s with two, 104 s
+    # with three (same checkout, one run each).
+    [int] $Workers = $(if ($env:POSTHOGRUNBOOK_PESTER_WORKERS) { [int] $env:POSTHOGRUNBOOK_PESTER_WORKERS } else { [math]::Max(1, [Environment]::ProcessorCount) }),
     # Internal: run as a worker on this queue folder.
     [string] $Worker
 )
