@@ -1,5 +1,6 @@
 using System;
 using System.Buffers;
+using System.Collections.Generic;
 using System.IO;
 using System.Text;
 using System.Threading;
@@ -14,20 +15,30 @@ namespace PostHogRunbook.Engine.Redaction
     /// credential the rules know continues; only a run of more than <see cref="MaxLineBytes"/> bytes without any
     /// blank is cut where it falls. Disposing flushes the last line (one without a line feed) and leaves the
     /// destination open.
+    /// The whole lines of a write are scanned together first (<see cref="Redactor.FindCandidates"/>): the lines
+    /// nothing could match go on as they came, in one write, and only the candidates are decoded and redacted,
+    /// into buffers the stream keeps: a log of any size is redacted without allocating a line's worth of memory.
     /// </summary>
     public sealed class RedactingStream : Stream
     {
         /// <summary>The longest piece redacted at once.</summary>
         public const int MaxLineBytes = 64 * 1024;
 
+        // The most bytes of whole lines scanned at once.
+        const int ScanBytes = 128 * 1024;
+
         readonly Redactor redactor;
         readonly Stream destination;
         readonly RedactionTally? tally;
-        // Rented, not allocated: a bundle opens one stream per container log (a hundred and more), and three fresh
+        // Rented, not allocated: a bundle opens one stream per container log (a hundred and more), and fresh
         // 64 K-element buffers each would be large-object-heap garbage that only a full collection frees.
         readonly byte[] pending = ArrayPool<byte>.Shared.Rent(MaxLineBytes);
         readonly char[] decoded = ArrayPool<char>.Shared.Rent(MaxLineBytes);
         readonly char[] lowered = ArrayPool<char>.Shared.Rent(MaxLineBytes);
+        readonly byte[] scanned = ArrayPool<byte>.Shared.Rent(ScanBytes);
+        readonly List<int> candidates = new();
+        readonly RedactionWork work = new();
+        byte[] encoded = Array.Empty<byte>();
         int pendingLength;
         bool closed;
 
@@ -54,6 +65,66 @@ namespace PostHogRunbook.Engine.Redaction
         public override void Write(ReadOnlySpan<byte> buffer)
         {
             ObjectDisposedException.ThrowIf(closed, this);
+            while (buffer.Length > 0)
+            {
+                // A line begun by an earlier write, a line longer than a scan, or every line when the user's patterns
+                // may match anything: line by line.
+                var window = buffer.Length > ScanBytes ? buffer[..ScanBytes] : buffer;
+                var lastFeed = pendingLength > 0 || redactor.HasUserPatterns ? -1 : window.LastIndexOf((byte)'\n');
+                if (lastFeed < 0)
+                {
+                    var feed = buffer.IndexOf((byte)'\n');
+                    var take = feed >= 0 ? feed + 1 : buffer.Length;
+                    WriteByLine(buffer[..take]);
+                    buffer = buffer[take..];
+                    continue;
+                }
+
+                WriteLines(window[..(lastFeed + 1)]);
+                buffer = buffer[(lastFeed + 1)..];
+            }
+        }
+
+        // Whole lines, nothing pending: the candidates line by line, the runs of lines between them as they came.
+        void WriteLines(ReadOnlySpan<byte> lines)
+        {
+            candidates.Clear();
+            redactor.FindCandidates(lines, scanned, candidates);
+            if (candidates.Count == 0)
+            {
+                destination.Write(lines);
+                return;
+            }
+
+            candidates.Sort();
+            var done = 0;
+            foreach (var at in candidates)
+            {
+                if (at < done)
+                {
+                    continue;
+                }
+
+                var start = lines[..at].LastIndexOf((byte)'\n') + 1;
+                var end = at + lines[at..].IndexOf((byte)'\n') + 1;
+                if (start > done)
+                {
+                    destination.Write(lines[done..start]);
+                }
+
+                WriteByLine(lines[start..end]);
+                done = end;
+            }
+
+            if (done < lines.Length)
+            {
+                destination.Write(lines[done..]);
+            }
+        }
+
+        // Bytes gathered into the pending line and redacted as each line (or long piece) completes.
+        void WriteByLine(ReadOnlySpan<byte> buffer)
+        {
             while (buffer.Length > 0)
             {
                 var newline = buffer.IndexOf((byte)'\n');
@@ -124,6 +195,13 @@ namespace PostHogRunbook.Engine.Redaction
                     ArrayPool<byte>.Shared.Return(pending);
                     ArrayPool<char>.Shared.Return(decoded);
                     ArrayPool<char>.Shared.Return(lowered);
+                    ArrayPool<byte>.Shared.Return(scanned);
+                    if (encoded.Length > 0)
+                    {
+                        ArrayPool<byte>.Shared.Return(encoded);
+                    }
+
+                    work.Dispose();
                 }
             }
 
@@ -159,14 +237,25 @@ namespace PostHogRunbook.Engine.Redaction
         {
             // Decoded into a buffer of its own first: most lines need nothing and are passed on as they came.
             var chars = Encoding.UTF8.GetChars(pending, 0, length, decoded, 0);
-            var redacted = redactor.MightRedact(decoded.AsSpan(0, chars), lowered) ? redactor.Redact(new string(decoded, 0, chars), tally) : null;
-            if (redacted == null || redacted.AsSpan().SequenceEqual(decoded.AsSpan(0, chars)))
+            var text = decoded.AsSpan(0, chars);
+            if (redactor.MightRedact(text, lowered) && redactor.RedactCore(text, work, tally, out var redacted))
             {
-                destination.Write(pending, 0, length);
+                var bytes = Encoding.UTF8.GetMaxByteCount(redacted.Length);
+                if (encoded.Length < bytes)
+                {
+                    if (encoded.Length > 0)
+                    {
+                        ArrayPool<byte>.Shared.Return(encoded);
+                    }
+
+                    encoded = ArrayPool<byte>.Shared.Rent(bytes);
+                }
+
+                destination.Write(encoded, 0, Encoding.UTF8.GetBytes(redacted, encoded));
             }
             else
             {
-                destination.Write(Encoding.UTF8.GetBytes(redacted));
+                destination.Write(pending, 0, length);
             }
 
             var rest = pendingLength - length;

@@ -17,6 +17,6 @@ namespace PostHogRunbook.Engine.Redaction
 
         public int Total => counts.Values.Sum();
 
-        internal void Add(string kind, int occurrences) => counts.AddOrUpdate(kind, occurrences, (_, current) => current + occurrences);
+        internal void Add(string kind, int occurrences) => counts.AddOrUpdate(kind, static (_, n) => n, static (_, current, n) => current + n, occurrences);
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace PostHogRunbook.Engine.Redaction
@@ -23,15 +24,15 @@ namespace PostHogRunbook.Engine.Redaction
         // pass every gate's check in a few vectorized scans and are never copied).
         static readonly Rule[] Rules =
         {
-            new("AuthorizationHeader", AuthorizationHeaderPattern(), KeepFirstGroup, new Gate(StringComparison.OrdinalIgnoreCase, null, "authorization")),
-            new("BearerToken", BearerTokenPattern(), KeepFirstGroup, new Gate(StringComparison.OrdinalIgnoreCase, null, "bearer")),
-            new("PostHogProjectKey", PostHogProjectKeyPattern(), _ => "phc_" + Mask, new Gate(StringComparison.Ordinal, null, "phc_")),
-            new("PostHogPersonalKey", PostHogPersonalKeyPattern(), _ => "phx_" + Mask, new Gate(StringComparison.Ordinal, null, "phx_")),
-            new("KubeconfigCredential", KubeconfigCredentialPattern(), KeepFirstGroup, new Gate(StringComparison.OrdinalIgnoreCase, ":", "token", "client-key-data", "client-certificate-data", "password")),
+            new("AuthorizationHeader", AuthorizationHeaderPattern(), new Gate(StringComparison.OrdinalIgnoreCase, null, "authorization"), Prefix: AuthorizationHeaderPrefix(), Value: AuthorizationHeaderValue()),
+            new("BearerToken", BearerTokenPattern(), new Gate(StringComparison.OrdinalIgnoreCase, null, "bearer"), Prefix: BearerTokenPrefix(), Value: BearerTokenValue()),
+            new("PostHogProjectKey", PostHogProjectKeyPattern(), new Gate(StringComparison.Ordinal, null, "phc_"), Constant: "phc_" + Mask),
+            new("PostHogPersonalKey", PostHogPersonalKeyPattern(), new Gate(StringComparison.Ordinal, null, "phx_"), Constant: "phx_" + Mask),
+            new("KubeconfigCredential", KubeconfigCredentialPattern(), new Gate(StringComparison.OrdinalIgnoreCase, ":", "token", "client-key-data", "client-certificate-data", "password"), Prefix: KubeconfigCredentialPrefix(), Value: KubeconfigCredentialValue()),
             // Credentials in URLs: http://user:pass@host (the whole user info), ?token=..., &api_key=... .
-            new("UrlCredentials", UrlCredentialsPattern(), match => match.Groups[1].Value + Mask + "@", new Gate(StringComparison.Ordinal, "@", "://")),
-            new("UrlQueryCredential", UrlQueryCredentialPattern(), KeepFirstGroup, new Gate(StringComparison.OrdinalIgnoreCase, "=", "token", "key", "secret", "pass", "pwd", "sig", "auth", "credential")),
-            new("CredentialParameter", CredentialParameterPattern(), KeepFirstGroup, new Gate(StringComparison.OrdinalIgnoreCase, null, "key", "token", "secret", "password")),
+            new("UrlCredentials", UrlCredentialsPattern(), new Gate(StringComparison.Ordinal, "@", "://"), Prefix: UrlCredentialsPrefix(), Value: UrlCredentialsValue(), Suffix: "@"),
+            new("UrlQueryCredential", UrlQueryCredentialPattern(), new Gate(StringComparison.OrdinalIgnoreCase, "=", "token", "key", "secret", "pass", "pwd", "sig", "auth", "credential"), Prefix: UrlQueryCredentialPrefix(), Value: UrlQueryCredentialValue()),
+            new("CredentialParameter", CredentialParameterPattern(), new Gate(StringComparison.OrdinalIgnoreCase, null, "key", "token", "secret", "password"), Prefix: CredentialParameterPrefix(), Value: CredentialParameterValue()),
         };
 
         /// <summary>What a match of a rule must contain: one of <see cref="AnyOf"/>, and <see cref="AlsoNeeds"/> when set.</summary>
@@ -56,11 +57,21 @@ namespace PostHogRunbook.Engine.Redaction
             }
         }
 
-        sealed record Rule(string Kind, Regex Pattern, Func<Match, string> Mask, Gate Gate);
+        /// <summary>
+        /// A rule masks each match of <see cref="Pattern"/>: wholly by <see cref="Constant"/>, or keeping the part that
+        /// names the secret (group 1 of the pattern, found again by <see cref="Prefix"/>) then the mask and
+        /// <see cref="Suffix"/>. <see cref="Prefix"/> and <see cref="Value"/> are the two halves of the pattern, each
+        /// anchored: they split a match without a Match object; a split they cannot prove falls back to the pattern's
+        /// own groups.
+        /// </summary>
+        sealed record Rule(string Kind, Regex Pattern, Gate Gate, string? Constant = null, Regex? Prefix = null, Regex? Value = null, string Suffix = "");
 
         // What any rule's match contains, as few words as cover every gate (auth covers authorization, key covers
         // client-key-data, pass covers password): the one check a streamed line gets before anything else.
         static readonly string[] AnyRuleWords = { "auth", "bearer", "phc_", "phx_", "token", "key", "secret", "pass", "pwd", "sig", "credential", "client-certificate-data", "@" };
+
+        // The same words as UTF-8, for a stream's scan of many lines at once before any is decoded.
+        static readonly byte[][] AnyRuleWordsUtf8 = AnyRuleWords.Select(Encoding.UTF8.GetBytes).ToArray();
 
         // Source-generated: compiled with the engine (ReadyToRun in the package), not by Reflection.Emit and the JIT on
         // the first Redact of every process, as RegexOptions.Compiled did (~10 ms each, cold).
@@ -88,11 +99,49 @@ namespace PostHogRunbook.Engine.Redaction
         [GeneratedRegex(@"(?i)([?&;](?:[a-z0-9_.-]*?(?:token|key|secret|password|passwd|pwd|signature|sig|auth|credentials?))=)[^&#\s""'<>]+", RegexOptions.None, RegexTimeoutMs)]
         private static partial Regex UrlQueryCredentialPattern();
 
+        // The halves of the patterns above (group 1, and what follows it), anchored at the start of a match.
+        [GeneratedRegex(@"\A(?i:authorization\s*[:=]\s*)", RegexOptions.None, RegexTimeoutMs)]
+        private static partial Regex AuthorizationHeaderPrefix();
+
+        [GeneratedRegex(@"\A(?i:(?:bearer|basic|token)?\s*[^\s""',}]+)", RegexOptions.None, RegexTimeoutMs)]
+        private static partial Regex AuthorizationHeaderValue();
+
+        [GeneratedRegex(@"\A(?i:bearer\s+)", RegexOptions.None, RegexTimeoutMs)]
+        private static partial Regex BearerTokenPrefix();
+
+        [GeneratedRegex(@"\A(?i:[A-Za-z0-9._~+/=-]{8,})", RegexOptions.None, RegexTimeoutMs)]
+        private static partial Regex BearerTokenValue();
+
+        [GeneratedRegex(@"\A(?im:\s*(?:token|client-key-data|client-certificate-data|password|id-token|refresh-token)\s*:\s*)", RegexOptions.None, RegexTimeoutMs)]
+        private static partial Regex KubeconfigCredentialPrefix();
+
+        [GeneratedRegex(@"\A(?im:.+$)", RegexOptions.None, RegexTimeoutMs)]
+        private static partial Regex KubeconfigCredentialValue();
+
+        [GeneratedRegex(@"\A(?i:(?:api[_-]?key|apikey|token|secret|password|access[_-]?token)\s*[=:]\s*""?)", RegexOptions.None, RegexTimeoutMs)]
+        private static partial Regex CredentialParameterPrefix();
+
+        [GeneratedRegex(@"\A(?i:[^\s""&,;}]{4,})", RegexOptions.None, RegexTimeoutMs)]
+        private static partial Regex CredentialParameterValue();
+
+        [GeneratedRegex(@"\A(?i:[a-z][a-z0-9+.-]*://)", RegexOptions.None, RegexTimeoutMs)]
+        private static partial Regex UrlCredentialsPrefix();
+
+        [GeneratedRegex(@"\A(?i:[^/\s@?#""'<>]+@)", RegexOptions.None, RegexTimeoutMs)]
+        private static partial Regex UrlCredentialsValue();
+
+        [GeneratedRegex(@"\A(?i:[?&;](?:[a-z0-9_.-]*?(?:token|key|secret|password|passwd|pwd|signature|sig|auth|credentials?))=)", RegexOptions.None, RegexTimeoutMs)]
+        private static partial Regex UrlQueryCredentialPrefix();
+
+        [GeneratedRegex(@"\A(?i:[^&#\s""'<>]+)", RegexOptions.None, RegexTimeoutMs)]
+        private static partial Regex UrlQueryCredentialValue();
+
         readonly ConcurrentDictionary<string, byte> knownSecrets = new(StringComparer.Ordinal);
 
         // The secrets as an array, replaced when one is added: ConcurrentDictionary.Keys takes every lock and copies,
         // too slow for a check on every line of a log.
         volatile string[] secretList = Array.Empty<string>();
+        volatile byte[][] secretUtf8 = Array.Empty<byte[]>();
         readonly ConcurrentDictionary<string, int> counts = new(StringComparer.Ordinal);
         readonly object userRulesGate = new();
         Regex[] userRules = Array.Empty<Regex>();
@@ -108,6 +157,7 @@ namespace PostHogRunbook.Engine.Redaction
                     lock (userRulesGate)
                     {
                         secretList = knownSecrets.Keys.ToArray();
+                        secretUtf8 = secretList.Select(Encoding.UTF8.GetBytes).ToArray();
                     }
                 }
             }
@@ -148,64 +198,196 @@ namespace PostHogRunbook.Engine.Redaction
                 return text ?? string.Empty;
             }
 
-            var result = text;
+            using var work = new RedactionWork();
+            return RedactCore(text, work, tally, out var redacted) ? new string(redacted) : text;
+        }
+
+        /// <summary>
+        /// The redaction itself, over spans and the buffers of <paramref name="work"/>: true with the text redacted,
+        /// false when nothing in it needed masking. A line passes the rules without a string or a Match being made
+        /// (a streamed log redacts hundreds of thousands of lines; each allocation would grow the heap's youngest
+        /// generation to its full budget), except where a rule's match cannot be split without its groups.
+        /// Each step reads the previous step's result: known secrets first, then each rule, then the user's patterns.
+        /// </summary>
+        internal bool RedactCore(ReadOnlySpan<char> text, RedactionWork work, RedactionTally? tally, out ReadOnlySpan<char> redacted)
+        {
+            var current = text;
+            var changed = false;
             foreach (var secret in secretList)
             {
-                var index = result.IndexOf(secret, StringComparison.Ordinal);
+                var index = current.IndexOf(secret, StringComparison.Ordinal);
                 if (index < 0)
                 {
                     continue;
                 }
 
+                work.Begin(current.Length + Mask.Length * 4);
                 var occurrences = 0;
+                var rest = current;
                 while (index >= 0)
                 {
                     occurrences++;
-                    index = result.IndexOf(secret, index + secret.Length, StringComparison.Ordinal);
+                    work.Append(rest[..index]);
+                    work.Append(Mask);
+                    rest = rest[(index + secret.Length)..];
+                    index = rest.IndexOf(secret, StringComparison.Ordinal);
                 }
 
-                result = result.Replace(secret, Mask, StringComparison.Ordinal);
+                work.Append(rest);
+                current = work.End();
+                changed = true;
                 Count("KnownSecret", occurrences, tally);
             }
 
-            foreach (var (kind, pattern, mask, gate) in Rules)
+            foreach (var rule in Rules)
             {
-                if (!gate.Admits(result))
+                if (rule.Gate.Admits(current) && ApplyRule(rule, ref current, work, tally))
                 {
-                    continue;
+                    changed = true;
                 }
-
-                var matched = 0;
-                result = pattern.Replace(result, match =>
-                {
-                    if (IsAlreadyMasked(match))
-                    {
-                        return match.Value;
-                    }
-
-                    matched++;
-                    return mask(match);
-                });
-                Count(kind, matched, tally);
             }
 
             foreach (var pattern in userRules)
             {
                 var matched = 0;
-                result = pattern.Replace(result, match =>
+                var copied = 0;
+                foreach (var match in pattern.EnumerateMatches(current))
                 {
-                    if (match.Length == 0 || IsAlreadyMasked(match))
+                    if (match.Length == 0 || current.Slice(match.Index, match.Length).Contains(Mask, StringComparison.Ordinal))
                     {
-                        return match.Value;
+                        continue;
                     }
 
-                    matched++;
-                    return Mask;
-                });
-                Count("UserPattern", matched, tally);
+                    if (matched++ == 0)
+                    {
+                        work.Begin(current.Length + Mask.Length * 4);
+                    }
+
+                    work.Append(current[copied..match.Index]);
+                    work.Append(Mask);
+                    copied = match.Index + match.Length;
+                }
+
+                if (matched > 0)
+                {
+                    work.Append(current[copied..]);
+                    current = work.End();
+                    changed = true;
+                    Count("UserPattern", matched, tally);
+                }
             }
 
-            return result;
+            redacted = current;
+            return changed;
+        }
+
+        /// <summary>One rule over the text: each match masked (a match that holds a mask already is left as it is).</summary>
+        bool ApplyRule(Rule rule, ref ReadOnlySpan<char> current, RedactionWork work, RedactionTally? tally)
+        {
+            var matched = 0;
+            var copied = 0;
+            foreach (var match in rule.Pattern.EnumerateMatches(current))
+            {
+                var value = current.Slice(match.Index, match.Length);
+                if (value.Contains(Mask, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var kept = 0;
+                if (rule.Constant == null && !TrySplit(rule, value, out kept))
+                {
+                    // A match its halves do not reproduce: the rule runs once more with its groups, on a string.
+                    if (matched > 0)
+                    {
+                        work.Abandon();
+                    }
+
+                    return ApplyRuleWithGroups(rule, ref current, work, tally);
+                }
+
+                if (matched++ == 0)
+                {
+                    work.Begin(current.Length + Mask.Length * 4);
+                }
+
+                work.Append(current[copied..match.Index]);
+                if (rule.Constant != null)
+                {
+                    work.Append(rule.Constant);
+                }
+                else
+                {
+                    work.Append(value[..kept]);
+                    work.Append(Mask);
+                    work.Append(rule.Suffix);
+                }
+
+                copied = match.Index + match.Length;
+            }
+
+            if (matched == 0)
+            {
+                return false;
+            }
+
+            work.Append(current[copied..]);
+            current = work.End();
+            Count(rule.Kind, matched, tally);
+            return true;
+        }
+
+        /// <summary>
+        /// Where group 1 of a match ends, from the rule's halves: the prefix as its pattern first matches it, and the
+        /// value after it exactly to the match's end. Both halves parsing the match that way is the parse the whole
+        /// pattern chose (its first choice for group 1 that lets the rest match), so group 1 is that prefix.
+        /// </summary>
+        static bool TrySplit(Rule rule, ReadOnlySpan<char> match, out int kept)
+        {
+            kept = 0;
+            foreach (var prefix in rule.Prefix!.EnumerateMatches(match))
+            {
+                foreach (var value in rule.Value!.EnumerateMatches(match[prefix.Length..]))
+                {
+                    if (prefix.Length + value.Length != match.Length)
+                    {
+                        return false;
+                    }
+
+                    kept = prefix.Length;
+                    return true;
+                }
+
+                return false;
+            }
+
+            return false;
+        }
+
+        /// <summary>The rule with its pattern's groups, as Regex.Replace gives them: the rare match the halves cannot split.</summary>
+        bool ApplyRuleWithGroups(Rule rule, ref ReadOnlySpan<char> current, RedactionWork work, RedactionTally? tally)
+        {
+            var matched = 0;
+            var result = rule.Pattern.Replace(current.ToString(), match =>
+            {
+                if (match.Value.Contains(Mask, StringComparison.Ordinal))
+                {
+                    return match.Value;
+                }
+
+                matched++;
+                return rule.Constant ?? match.Groups[1].Value + Mask + rule.Suffix;
+            });
+            if (matched == 0)
+            {
+                return false;
+            }
+
+            work.Begin(result.Length);
+            work.Append(result);
+            current = work.End();
+            Count(rule.Kind, matched, tally);
+            return true;
         }
 
         /// <summary>
@@ -256,7 +438,75 @@ namespace PostHogRunbook.Engine.Redaction
             return false;
         }
 
-        static string KeepFirstGroup(Match match) => match.Groups[1].Value + Mask;
+        /// <summary>Whether the user added patterns: then every line is a candidate, since a pattern may match anything.</summary>
+        internal bool HasUserPatterns => userRules.Length > 0;
+
+        /// <summary>
+        /// The byte offsets in <paramref name="lines"/> (UTF-8, whole lines) at which a line becomes a candidate for
+        /// <see cref="MightRedact"/>: a known secret, a word of <see cref="AnyRuleWords"/> in ASCII lower case, or a
+        /// byte beyond ASCII (such a line is checked as text). At most one offset a line per reason, in no order.
+        /// A line without any is one <see cref="MightRedact"/> would pass as it is, so a stream scans a whole
+        /// buffer of lines in a few vectorized passes and decodes only the candidates.
+        /// </summary>
+        /// <param name="lines">Whole lines, each ending with a line feed.</param>
+        /// <param name="lowered">Room for <paramref name="lines"/> (at least as long); its bytes are overwritten.</param>
+        /// <param name="found">Where the offsets are added.</param>
+        internal void FindCandidates(ReadOnlySpan<byte> lines, Span<byte> lowered, List<int> found)
+        {
+            var from = 0;
+            while (from < lines.Length)
+            {
+                var beyond = lines[from..].IndexOfAnyInRange((byte)0x80, (byte)0xFF);
+                var end = beyond < 0 ? lines.Length : from + beyond;
+                System.Text.Ascii.ToLower(lines[from..end], lowered[from..end], out _);
+                if (beyond < 0)
+                {
+                    break;
+                }
+
+                // The rest of this line is left unfolded: it is a candidate already, whatever the words find in it.
+                // Its line feed stays, for the searches below end their lines at the feeds of the folded copy.
+                found.Add(end);
+                from = EndOfLine(lines, end);
+                var feed = from > end && lines[from - 1] == (byte)'\n' ? 1 : 0;
+                lowered[end..(from - feed)].Clear();
+                lowered[(from - feed)..from].Fill((byte)'\n');
+            }
+
+            foreach (var word in AnyRuleWordsUtf8)
+            {
+                FindEach(lowered[..lines.Length], word, found);
+            }
+
+            foreach (var secret in secretUtf8)
+            {
+                FindEach(lines, secret, found);
+            }
+        }
+
+        // Each line's first occurrence of the word.
+        static void FindEach(ReadOnlySpan<byte> lines, ReadOnlySpan<byte> word, List<int> found)
+        {
+            var from = 0;
+            while (from < lines.Length)
+            {
+                var at = lines[from..].IndexOf(word);
+                if (at < 0)
+                {
+                    return;
+                }
+
+                found.Add(from + at);
+                from = EndOfLine(lines, from + at);
+            }
+        }
+
+        // The offset just past the line feed that ends the line holding `at` (or the end).
+        static int EndOfLine(ReadOnlySpan<byte> lines, int at)
+        {
+            var feed = lines[at..].IndexOf((byte)'\n');
+            return feed < 0 ? lines.Length : at + feed + 1;
+        }
 
         /// <summary>A key's prefix and last four characters, to tell keys apart without showing one.</summary>
         public static string Hint(string? key)
@@ -271,17 +521,11 @@ namespace PostHogRunbook.Engine.Redaction
             return key.Length <= prefix.Length + 8 ? prefix + "…" : prefix + "…" + key[^4..];
         }
 
-        // A value that a previous rule already replaced by the mask must not be counted twice.
-        static bool IsAlreadyMasked(Match match)
-        {
-            return match.Value.Contains(Mask, StringComparison.Ordinal);
-        }
-
         void Count(string kind, int occurrences, RedactionTally? tally)
         {
             if (occurrences > 0)
             {
-                counts.AddOrUpdate(kind, occurrences, (_, current) => current + occurrences);
+                counts.AddOrUpdate(kind, static (_, n) => n, static (_, current, n) => current + n, occurrences);
                 tally?.Add(kind, occurrences);
             }
         }
