@@ -316,6 +316,34 @@ Describe 'The remediation lock (a Lease per deployment)' {
         }
     }
 
+    It 'with -Confirm:$false takes the lock while it reads the plan, and patches on that one read (its resourceVersion the precondition)' {
+        $world = Start-RemediationWorld 'us-outage'
+        try {
+            Clear-PostHogLabRequest $world.Lab
+            $result = Set-PostHogFallback -Enabled $true -KubeConfig $world.Lab.kubeconfig -JournalPath $world.Journal -Confirm:$false
+            $result.Outcome | Should -Be 'Applied'
+            $requests = @(Get-PostHogLabRequest $world.Lab -Part kubernetes | Where-Object { $_.resource -in 'deployments', 'leases' })
+            $seen = @($requests | ForEach-Object { "$($_.verb) $($_.resource)" })
+            # The lease and the plan's read go out together; no second read of the deployment under the lock.
+            @($seen | Where-Object { $_ -eq 'get deployments' }).Count | Should -Be 1 -Because ($seen -join ', ')
+            ($seen | Sort-Object -Unique) | Should -Be @('create leases', 'delete leases', 'get deployments', 'patch deployments', 'watch deployments') -Because ($seen -join ', ')
+            ($seen | Select-Object -Last 1) | Should -Be 'delete leases'
+            Get-LabLease $world | Should -BeNullOrEmpty
+        }
+        finally { Stop-RemediationWorld $world }
+    }
+
+    It 'with -WhatIf takes no lock at all' {
+        $world = Start-RemediationWorld 'us-outage'
+        try {
+            Clear-PostHogLabRequest $world.Lab
+            Set-PostHogFallback -Enabled $true -KubeConfig $world.Lab.kubeconfig -JournalPath $world.Journal -Confirm:$false -WhatIf | Out-Null
+            @(Get-PostHogLabRequest $world.Lab -Part kubernetes | Where-Object resource -eq 'leases') | Should -BeNullOrEmpty
+            Get-LabLease $world | Should -BeNullOrEmpty
+        }
+        finally { Stop-RemediationWorld $world }
+    }
+
     It 'takes over an expired lease, warns, journals the takeover in the open incident, and releases it' {
         $world = Start-RemediationWorld 'us-outage'
         try {

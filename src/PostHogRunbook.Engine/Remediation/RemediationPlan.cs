@@ -52,6 +52,14 @@ namespace PostHogRunbook.Engine.Remediation
         /// <summary>The deployment already is as wanted: applying it writes nothing.</summary>
         public bool AlreadyInState { get; }
 
+        /// <summary>
+        /// Whether a plan read before the remediation lock was taken must be read again under it: true when its write
+        /// carries no precondition (a key rotation or restore: the secret's own is checked, the restart after it is
+        /// not) or when it writes nothing (already in state: nothing a 409 could catch). An env change or a restart
+        /// patches with the plan's resourceVersion, so a deployment changed since is refused (DeploymentChanged).
+        /// </summary>
+        public bool ReadAgainUnderLock => AlreadyInState || DeploymentVersion == null || Kind is ChangeKind.RotateKey or ChangeKind.RestoreKey;
+
         /// <summary>How to take it back, as a command line.</summary>
         public string Undo { get; }
 
@@ -83,6 +91,13 @@ namespace PostHogRunbook.Engine.Remediation
 
         /// <summary>The env entry had valueFrom: the patch must drop it for the plain value to win.</summary>
         internal bool EnvHadValueFrom { get; init; }
+
+        /// <summary>
+        /// The deployment's resourceVersion as the plan read it: the precondition of the patch that makes an env change
+        /// or a restart, so a deployment changed since (by another writer, kubectl by hand, its controller) refuses the
+        /// patch with a 409 instead of taking a change computed from what it no longer is.
+        /// </summary>
+        internal string? DeploymentVersion { get; init; }
 
         /// <summary>The secret as read (its resourceVersion is the precondition of the write).</summary>
         internal V1Secret? Secret { get; init; }

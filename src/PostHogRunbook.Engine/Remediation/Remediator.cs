@@ -75,6 +75,7 @@ namespace PostHogRunbook.Engine.Remediation
                 EnvName = name,
                 EnvValue = value,
                 EnvHadValueFrom = existing?.ValueFrom != null,
+                DeploymentVersion = deployment.Metadata?.ResourceVersion,
             };
         }
 
@@ -133,7 +134,10 @@ namespace PostHogRunbook.Engine.Remediation
         {
             var (gateway, deployment, target) = await ReadDeploymentAsync(cancellationToken).ConfigureAwait(false);
             var before = deployment.Spec?.Template?.Metadata?.Annotations is { } annotations && annotations.TryGetValue(RestartedAtAnnotation, out var at) ? at : null;
-            return new RemediationPlan(RemediationAction.RestartIntegration, ChangeKind.Restart, target, gateway, null, $"annotation {RestartedAtAnnotation}", before, "now", false, "none: a restart has nothing to take back");
+            return new RemediationPlan(RemediationAction.RestartIntegration, ChangeKind.Restart, target, gateway, null, $"annotation {RestartedAtAnnotation}", before, "now", false, "none: a restart has nothing to take back")
+            {
+                DeploymentVersion = deployment.Metadata?.ResourceVersion,
+            };
         }
 
         // ---- the lock
@@ -171,18 +175,19 @@ namespace PostHogRunbook.Engine.Remediation
             {
                 case ChangeKind.SetEnv:
                 case ChangeKind.RemoveEnv:
-                    patched = await WithTimeout(token => gateway.PatchDeploymentAsync(deploymentName, EnvPatch(plan), token), cancellationToken).ConfigureAwait(false);
+                    patched = await Unchanged(plan, () => WithTimeout(token => gateway.PatchDeploymentAsync(deploymentName, EnvPatch(plan), token), cancellationToken)).ConfigureAwait(false);
                     break;
                 case ChangeKind.RotateKey:
+                    // The restart follows a write already made (the secret): never refused for a deployment changed since.
                     await ReplaceKeyAsync(plan, Encoding.UTF8.GetBytes(new NetworkCredential(string.Empty, plan.NewKey).Password.Trim()), backUp: true, cancellationToken).ConfigureAwait(false);
-                    patched = await RestartAsync(gateway, deploymentName, cancellationToken).ConfigureAwait(false);
+                    patched = await RestartAsync(gateway, deploymentName, null, cancellationToken).ConfigureAwait(false);
                     break;
                 case ChangeKind.RestoreKey:
                     await ReplaceKeyAsync(plan, plan.RestoredValue!, backUp: false, cancellationToken).ConfigureAwait(false);
-                    patched = await RestartAsync(gateway, deploymentName, cancellationToken).ConfigureAwait(false);
+                    patched = await RestartAsync(gateway, deploymentName, null, cancellationToken).ConfigureAwait(false);
                     break;
                 default:
-                    patched = await RestartAsync(gateway, deploymentName, cancellationToken).ConfigureAwait(false);
+                    patched = await Unchanged(plan, () => RestartAsync(gateway, deploymentName, plan.DeploymentVersion, cancellationToken)).ConfigureAwait(false);
                     break;
             }
 
@@ -205,6 +210,24 @@ namespace PostHogRunbook.Engine.Remediation
 
             var (verification, detail) = await VerifyAsync(plan, rolledOut, cancellationToken).ConfigureAwait(false);
             return Result(plan, RemediationOutcome.Applied, rollout, verification, detail, clock.Elapsed, $"Applied {plan.Setting} = {after}; {rollout.Message}; {detail}.", after);
+        }
+
+        /// <summary>The error of a patch refused because the deployment changed since the plan read it: nothing was written.</summary>
+        public const string DeploymentChangedErrorId = "DeploymentChanged";
+
+        // The change's first write, with the plan's resourceVersion as its precondition: a 409 is DeploymentChanged.
+        static async Task<V1Deployment> Unchanged(RemediationPlan plan, Func<Task<V1Deployment>> patch)
+        {
+            try
+            {
+                return await patch().ConfigureAwait(false);
+            }
+            catch (RunbookException ex) when (ex.ErrorId == "KubernetesConflict" && plan.DeploymentVersion != null)
+            {
+                throw new RunbookException(DeploymentChangedErrorId, RunbookErrorKind.InvalidOperation,
+                    $"Deployment {plan.Target.Namespace}/{plan.Target.Deployment} changed since it was read (resourceVersion {plan.DeploymentVersion}): nothing was written. Read it again and retry.",
+                    plan.Target.Deployment, ex.Details, ex);
+            }
         }
 
         /// <summary>The result of a change that was not made (-WhatIf declined, or it failed before writing).</summary>
@@ -259,13 +282,25 @@ namespace PostHogRunbook.Engine.Remediation
             }
 
             var container = new JObject { ["name"] = plan.Container, ["env"] = new JArray(entry) };
-            return new JObject { ["spec"] = new JObject { ["template"] = new JObject { ["spec"] = new JObject { ["containers"] = new JArray(container) } } } }.ToString(Newtonsoft.Json.Formatting.None);
+            var patch = new JObject { ["spec"] = new JObject { ["template"] = new JObject { ["spec"] = new JObject { ["containers"] = new JArray(container) } } } };
+            return WithPrecondition(patch, plan.DeploymentVersion).ToString(Newtonsoft.Json.Formatting.None);
         }
 
-        async Task<V1Deployment> RestartAsync(IKubernetesGateway gateway, string deployment, CancellationToken cancellationToken)
+        // metadata.resourceVersion in a patch: the API server applies it only to that version of the object, else 409.
+        static JObject WithPrecondition(JObject patch, string? resourceVersion)
+        {
+            if (!string.IsNullOrEmpty(resourceVersion))
+            {
+                patch.AddFirst(new JProperty("metadata", new JObject { ["resourceVersion"] = resourceVersion }));
+            }
+
+            return patch;
+        }
+
+        async Task<V1Deployment> RestartAsync(IKubernetesGateway gateway, string deployment, string? precondition, CancellationToken cancellationToken)
         {
             var at = services.Time.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ssK", CultureInfo.InvariantCulture);
-            var patch = new JObject { ["spec"] = new JObject { ["template"] = new JObject { ["metadata"] = new JObject { ["annotations"] = new JObject { [RestartedAtAnnotation] = at } } } } };
+            var patch = WithPrecondition(new JObject { ["spec"] = new JObject { ["template"] = new JObject { ["metadata"] = new JObject { ["annotations"] = new JObject { [RestartedAtAnnotation] = at } } } } }, precondition);
             return await WithTimeout(token => gateway.PatchDeploymentAsync(deployment, patch.ToString(Newtonsoft.Json.Formatting.None), token), cancellationToken).ConfigureAwait(false);
         }
 

@@ -137,6 +137,11 @@ namespace PostHogRunbook.Infrastructure
         internal Attempt Remediate(RunbookProfile profile, Func<Remediator, CancellationToken, Task<RemediationPlan>> plan, string? alsoDoes)
         {
             var remediator = new Remediator(Services, profile);
+
+            // When nothing can decline the change between the plan and the write (-Confirm:$false and no -WhatIf: a
+            // script, a CI job) and no lock is held yet, the lock is taken while the plan is read: one round trip to
+            // the API server instead of two. The write's precondition covers a change made in between.
+            var early = heldLocks.Count == 0 && CannotDecline() ? Task.Run(() => remediator.LockAsync(LockOperation, Force.IsPresent, StopToken), StopToken) : null;
             RemediationPlan planned;
             try
             {
@@ -144,13 +149,21 @@ namespace PostHogRunbook.Infrastructure
             }
             catch (RunbookException ex)
             {
+                AdoptQuietly(early);
                 return new Attempt(null, null, ex, false);
+            }
+            catch
+            {
+                // Ctrl+C while planning: a lock taken meanwhile is released with the others.
+                AdoptQuietly(early);
+                throw;
             }
 
             WriteVerbose($"{planned.ShouldProcessTarget}: {planned.ShouldProcessAction}{(planned.AlreadyInState ? " (already in state: nothing to write)" : string.Empty)}");
             var action = planned.AlreadyInState ? $"Nothing to write: {planned.Setting} is already {planned.After}" : planned.ShouldProcessAction;
             if (!ShouldProcess(planned.ShouldProcessTarget, alsoDoes == null ? action : $"{alsoDoes}; {action}"))
             {
+                AdoptQuietly(early);
                 return new Attempt(planned, null, null, true);
             }
 
@@ -159,7 +172,7 @@ namespace PostHogRunbook.Infrastructure
             RemediationLock held;
             try
             {
-                var (taken, newly) = HoldLock(remediator, planned.Target);
+                var (taken, newly) = early != null ? Adopt(early) : HoldLock(remediator, planned.Target);
                 held = taken;
                 if (newly)
                 {
@@ -168,15 +181,13 @@ namespace PostHogRunbook.Infrastructure
                         records.Add(IncidentRemediation.TakeoverRecord(taken.Takeover));
                     }
 
-                    // The plan was read before the lock: read it again under the lock, so that a change another writer
-                    // finished meanwhile is seen (already in state: nothing written twice).
-                    var replanned = Await(token => plan(remediator, token));
-                    if (replanned.AlreadyInState != planned.AlreadyInState || replanned.Before != planned.Before)
+                    // The plan was read before the lock. An env change or a restart writes with the plan's
+                    // resourceVersion as its precondition (a deployment changed since refuses it, below); any other
+                    // plan is read again under the lock, so that a change another writer finished meanwhile is seen.
+                    if (planned.ReadAgainUnderLock)
                     {
-                        WriteVerbose($"Read again under the lock: {replanned.Setting} is now {replanned.Before ?? "unset"}{(replanned.AlreadyInState ? " (already in state: nothing to write)" : string.Empty)}.");
+                        planned = ReadAgain(remediator, plan, planned);
                     }
-
-                    planned = replanned;
                 }
             }
             catch (RunbookException ex) when (ex.ErrorId == RemediationLock.InProgressErrorId)
@@ -193,8 +204,21 @@ namespace PostHogRunbook.Infrastructure
             try
             {
                 var options = new RemediationOptions(!NoWait.IsPresent, RolloutTimeoutSec);
-                var result = AwaitWithUpdates(token => remediator.ApplyAsync(planned, options, messages.Enqueue, token), () => Drain(messages, progress));
-                return new Attempt(planned, result, null, false) { LockRecords = WithLoss(records, held) };
+                for (var attempt = 1; ; attempt++)
+                {
+                    try
+                    {
+                        var result = AwaitWithUpdates(token => remediator.ApplyAsync(planned, options, messages.Enqueue, token), () => Drain(messages, progress));
+                        return new Attempt(planned, result, null, false) { LockRecords = WithLoss(records, held) };
+                    }
+                    catch (RunbookException ex) when (ex.ErrorId == Remediator.DeploymentChangedErrorId && attempt < MaxPlanReads)
+                    {
+                        // Changed between the read and the write (nothing was written): read it again, now under the
+                        // lock, and write what that reading calls for.
+                        WriteVerbose(ex.Message);
+                        planned = ReadAgain(remediator, plan, planned);
+                    }
+                }
             }
             catch (RemediationException ex)
             {
@@ -208,6 +232,62 @@ namespace PostHogRunbook.Infrastructure
             {
                 progress.RecordType = ProgressRecordType.Completed;
                 WriteProgress(progress);
+            }
+        }
+
+        // A change refused as DeploymentChanged is read again and tried this many times in all.
+        const int MaxPlanReads = 3;
+
+        RemediationPlan ReadAgain(Remediator remediator, Func<Remediator, CancellationToken, Task<RemediationPlan>> plan, RemediationPlan planned)
+        {
+            var replanned = Await(token => plan(remediator, token));
+            if (replanned.AlreadyInState != planned.AlreadyInState || replanned.Before != planned.Before)
+            {
+                WriteVerbose($"Read again under the lock: {replanned.Setting} is now {replanned.Before ?? "unset"}{(replanned.AlreadyInState ? " (already in state: nothing to write)" : string.Empty)}.");
+            }
+
+            return replanned;
+        }
+
+        /// <summary>
+        /// Whether ShouldProcess is sure to say yes without asking: -Confirm:$false was passed, and -WhatIf is not in
+        /// effect (not passed, or passed as $false, and $WhatIfPreference off). Any other case may ask or decline.
+        /// </summary>
+        bool CannotDecline()
+        {
+            if (!MyInvocation.BoundParameters.TryGetValue("Confirm", out var confirm) || confirm is not SwitchParameter { IsPresent: false })
+            {
+                return false;
+            }
+
+            if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf))
+            {
+                return whatIf is SwitchParameter { IsPresent: false };
+            }
+
+            return !LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
+        }
+
+        string LockOperation => $"{MyInvocation.MyCommand.Name} (process {Environment.ProcessId})";
+
+        /// <summary>The lock taken while planning, now held by this command (RemediationInProgress and the like are thrown here).</summary>
+        (RemediationLock Lock, bool Newly) Adopt(Task<RemediationLock> early) => (Held(early.GetAwaiter().GetResult()), true);
+
+        // A lock taken while planning, when the change will not be made after all: held only to be released.
+        void AdoptQuietly(Task<RemediationLock>? early)
+        {
+            if (early == null)
+            {
+                return;
+            }
+
+            try
+            {
+                heldLocks.Add(early.GetAwaiter().GetResult());
+            }
+            catch (Exception ex) when (ex is RunbookException or OperationCanceledException)
+            {
+                // Not taken: nothing to release.
             }
         }
 
@@ -225,8 +305,11 @@ namespace PostHogRunbook.Infrastructure
                 }
             }
 
-            var operation = $"{MyInvocation.MyCommand.Name} (process {Environment.ProcessId})";
-            var taken = Await(token => remediator.LockAsync(operation, Force.IsPresent, token));
+            return (Held(Await(token => remediator.LockAsync(LockOperation, Force.IsPresent, token))), true);
+        }
+
+        RemediationLock Held(RemediationLock taken)
+        {
             heldLocks.Add(taken);
             WriteVerbose($"Holding the remediation lock {taken.LeaseName} (Lease in namespace {taken.Namespace}) as {taken.Holder}, {taken.Duration.TotalSeconds:0} s, renewed while held.");
             if (taken.Takeover != null)
@@ -234,7 +317,7 @@ namespace PostHogRunbook.Infrastructure
                 WriteWarning(taken.Takeover.Message);
             }
 
-            return (taken, true);
+            return taken;
         }
 
         /// <summary>

@@ -198,6 +198,52 @@ namespace PostHogRunbook.Engine.Tests.Remediation
             Assert.Empty(world.KubernetesWrites());
         }
 
+        // The plan's read is the precondition of its patch: a deployment another writer changed in between (kubectl by
+        // hand, a writer without the lock) refuses the patch, and nothing of the plan's is written over theirs.
+        [Fact]
+        public async Task A_deployment_changed_since_the_plan_read_it_is_DeploymentChanged_and_nothing_is_written()
+        {
+            await using var world = await StartAsync("us-outage");
+            var plan = await world.Remediator.PlanEnvAsync(RemediationAction.EnableFallback, Remediator.FallbackVariable, "true", CancellationToken.None);
+            var theirs = """{"spec":{"template":{"spec":{"containers":[{"name":"integration","env":[{"name":"POSTHOG_DEBUG","value":"1"}]}]}}}}""";
+            await world.Client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(theirs, V1Patch.PatchType.StrategicMergePatch), "posthog-integration", "posthog");
+
+            var failure = await Assert.ThrowsAsync<RunbookException>(() => world.Remediator.ApplyAsync(plan, new RemediationOptions(), null, CancellationToken.None));
+
+            Assert.Equal(Remediator.DeploymentChangedErrorId, failure.ErrorId);
+            Assert.Contains("nothing was written", failure.Message, StringComparison.Ordinal);
+            var now = await world.DeploymentAsync();
+            Assert.Equal("false", EnvOf(now, "integration", "POSTHOG_FALLBACK"));
+            Assert.Equal("1", EnvOf(now, "integration", "POSTHOG_DEBUG"));
+
+            // Read again, the same change goes through, on top of theirs.
+            var replanned = await world.Remediator.PlanEnvAsync(RemediationAction.EnableFallback, Remediator.FallbackVariable, "true", CancellationToken.None);
+            var result = await world.Remediator.ApplyAsync(replanned, new RemediationOptions(), null, CancellationToken.None);
+            Assert.Equal(RemediationOutcome.Applied, result.Outcome);
+            now = await world.DeploymentAsync();
+            Assert.Equal("true", EnvOf(now, "integration", "POSTHOG_FALLBACK"));
+            Assert.Equal("1", EnvOf(now, "integration", "POSTHOG_DEBUG"));
+        }
+
+        // A restart is conditional on the plan's read too; the restart after a key rotation is not (the secret was
+        // written already: refusing the restart then would leave the new key unused).
+        [Fact]
+        public async Task A_restart_planned_on_a_deployment_changed_since_is_DeploymentChanged()
+        {
+            await using var world = await StartAsync("us-outage");
+            static string? RestartedAt(V1Deployment d) => d.Spec.Template.Metadata?.Annotations?.TryGetValue("kubectl.kubernetes.io/restartedAt", out var at) == true ? at : null;
+            var before = RestartedAt(await world.DeploymentAsync());
+            var plan = await world.Remediator.PlanRestartAsync(CancellationToken.None);
+            var theirs = """{"metadata":{"annotations":{"team":"sre"}}}""";
+            await world.Client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(theirs, V1Patch.PatchType.StrategicMergePatch), "posthog-integration", "posthog");
+
+            var failure = await Assert.ThrowsAsync<RunbookException>(() => world.Remediator.ApplyAsync(plan, new RemediationOptions(Wait: false), null, CancellationToken.None));
+
+            Assert.Equal(Remediator.DeploymentChangedErrorId, failure.ErrorId);
+            Assert.Equal(before, RestartedAt(await world.DeploymentAsync()));
+            Assert.Contains(world.KubernetesWrites(), w => w.Method == "PATCH" && w.Status == 409);
+        }
+
         [Fact]
         public async Task A_secret_changed_since_it_was_read_is_a_conflict_never_an_overwrite()
         {
