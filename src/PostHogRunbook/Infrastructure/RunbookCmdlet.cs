@@ -106,6 +106,9 @@ namespace PostHogRunbook.Infrastructure
             base.StopProcessing();
         }
 
+        // How long a stopped command waits for its work's clean-up.
+        static readonly TimeSpan CleanUpWait = TimeSpan.FromSeconds(10);
+
         /// <summary>Runs engine work to completion on the thread pool and waits for it here, cancellably.</summary>
         protected T Await<T>(Func<CancellationToken, Task<T>> work)
         {
@@ -142,10 +145,13 @@ namespace PostHogRunbook.Infrastructure
             finally
             {
                 // A stop can reach this thread first, as a PipelineStoppedException from a Write*, before
-                // StopProcessing runs: the work must not go on in the background.
+                // StopProcessing runs: the work must not go on in the background. Its own clean-up (a half-written
+                // file removed, a lease released) is awaited before the command returns, for a bounded time, so a
+                // stop never returns with a temporary file still beside -Path, and a stuck call never holds it up.
                 if (!task.IsCompleted)
                 {
                     CancelWork();
+                    ((IAsyncResult)task).AsyncWaitHandle.WaitOne(CleanUpWait);
                 }
             }
         }
