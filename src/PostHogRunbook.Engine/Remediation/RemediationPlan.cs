@@ -53,10 +53,10 @@ namespace PostHogRunbook.Engine.Remediation
         public bool AlreadyInState { get; }
 
         /// <summary>
-        /// Whether a plan read before the remediation lock was taken must be read again under it: true when its write
-        /// carries no precondition (a key rotation or restore: the secret's own is checked, the restart after it is
-        /// not) or when it writes nothing (already in state: nothing a 409 could catch). An env change or a restart
-        /// patches with the plan's resourceVersion, so a deployment changed since is refused (DeploymentChanged).
+        /// Whether a plan read while the remediation lock was being taken must be read again under it: true when its
+        /// write cannot carry the plan's resourceVersion as a precondition (a key rotation or restore: the secret's own
+        /// is checked, the restart after it is not) or when it writes nothing (already in state: nothing a 409 could
+        /// catch). An env change or a restart can (<see cref="RemediationOptions.IfUnchanged"/>).
         /// </summary>
         public bool ReadAgainUnderLock => AlreadyInState || DeploymentVersion == null || Kind is ChangeKind.RotateKey or ChangeKind.RestoreKey;
 
@@ -93,9 +93,10 @@ namespace PostHogRunbook.Engine.Remediation
         internal bool EnvHadValueFrom { get; init; }
 
         /// <summary>
-        /// The deployment's resourceVersion as the plan read it: the precondition of the patch that makes an env change
-        /// or a restart, so a deployment changed since (by another writer, kubectl by hand, its controller) refuses the
-        /// patch with a 409 instead of taking a change computed from what it no longer is.
+        /// The deployment's resourceVersion as the plan read it: with <see cref="RemediationOptions.IfUnchanged"/>, the
+        /// precondition of the patch that makes an env change or a restart, so a deployment changed since (by another
+        /// writer, kubectl by hand, its controller) refuses the patch with a 409 instead of taking a change computed
+        /// from what it no longer is.
         /// </summary>
         internal string? DeploymentVersion { get; init; }
 

@@ -22,7 +22,13 @@ using PostHogRunbook.Model;
 namespace PostHogRunbook.Engine.Remediation
 {
     /// <summary>How a change is applied: wait for its rollout (bounded) or not.</summary>
-    public sealed record RemediationOptions(bool Wait = true, int RolloutTimeoutSec = 300);
+    /// <summary>
+    /// How a planned change is applied. <paramref name="IfUnchanged"/>: an env change or a restart patches with the
+    /// resourceVersion its plan read as the precondition, for a plan read before the remediation lock was held (a
+    /// deployment changed since refuses the patch: DeploymentChanged). A plan read under the lock patches without it,
+    /// as kubectl does: the deployment's status moves all through an outage, and writers take turns by the lock.
+    /// </summary>
+    public sealed record RemediationOptions(bool Wait = true, int RolloutTimeoutSec = 300, bool IfUnchanged = false);
 
     /// <summary>
     /// The runbook's remediations, exactly (README, "Remediation"): env changes as strategic-merge patches of the
@@ -175,7 +181,7 @@ namespace PostHogRunbook.Engine.Remediation
             {
                 case ChangeKind.SetEnv:
                 case ChangeKind.RemoveEnv:
-                    patched = await Unchanged(plan, () => WithTimeout(token => gateway.PatchDeploymentAsync(deploymentName, EnvPatch(plan), token), cancellationToken)).ConfigureAwait(false);
+                    patched = await Unchanged(plan, options.IfUnchanged, () => WithTimeout(token => gateway.PatchDeploymentAsync(deploymentName, EnvPatch(plan, options.IfUnchanged), token), cancellationToken)).ConfigureAwait(false);
                     break;
                 case ChangeKind.RotateKey:
                     // The restart follows a write already made (the secret): never refused for a deployment changed since.
@@ -187,7 +193,7 @@ namespace PostHogRunbook.Engine.Remediation
                     patched = await RestartAsync(gateway, deploymentName, null, cancellationToken).ConfigureAwait(false);
                     break;
                 default:
-                    patched = await Unchanged(plan, () => RestartAsync(gateway, deploymentName, plan.DeploymentVersion, cancellationToken)).ConfigureAwait(false);
+                    patched = await Unchanged(plan, options.IfUnchanged, () => RestartAsync(gateway, deploymentName, options.IfUnchanged ? plan.DeploymentVersion : null, cancellationToken)).ConfigureAwait(false);
                     break;
             }
 
@@ -215,14 +221,14 @@ namespace PostHogRunbook.Engine.Remediation
         /// <summary>The error of a patch refused because the deployment changed since the plan read it: nothing was written.</summary>
         public const string DeploymentChangedErrorId = "DeploymentChanged";
 
-        // The change's first write, with the plan's resourceVersion as its precondition: a 409 is DeploymentChanged.
-        static async Task<V1Deployment> Unchanged(RemediationPlan plan, Func<Task<V1Deployment>> patch)
+        // The change's first write, with the plan's resourceVersion as its precondition when asked: a 409 is DeploymentChanged.
+        static async Task<V1Deployment> Unchanged(RemediationPlan plan, bool conditional, Func<Task<V1Deployment>> patch)
         {
             try
             {
                 return await patch().ConfigureAwait(false);
             }
-            catch (RunbookException ex) when (ex.ErrorId == "KubernetesConflict" && plan.DeploymentVersion != null)
+            catch (RunbookException ex) when (ex.ErrorId == "KubernetesConflict" && conditional && plan.DeploymentVersion != null)
             {
                 throw new RunbookException(DeploymentChangedErrorId, RunbookErrorKind.InvalidOperation,
                     $"Deployment {plan.Target.Namespace}/{plan.Target.Deployment} changed since it was read (resourceVersion {plan.DeploymentVersion}): nothing was written. Read it again and retry.",
@@ -265,7 +271,7 @@ namespace PostHogRunbook.Engine.Remediation
         }
 
         /// <summary>A strategic-merge patch of one container's env, merged by name: every other entry, container, envFrom and annotation stays.</summary>
-        internal static string EnvPatch(RemediationPlan plan)
+        internal static string EnvPatch(RemediationPlan plan, bool ifUnchanged = false)
         {
             var entry = new JObject { ["name"] = plan.EnvName };
             if (plan.EnvValue == null)
@@ -283,7 +289,7 @@ namespace PostHogRunbook.Engine.Remediation
 
             var container = new JObject { ["name"] = plan.Container, ["env"] = new JArray(entry) };
             var patch = new JObject { ["spec"] = new JObject { ["template"] = new JObject { ["spec"] = new JObject { ["containers"] = new JArray(container) } } } };
-            return WithPrecondition(patch, plan.DeploymentVersion).ToString(Newtonsoft.Json.Formatting.None);
+            return WithPrecondition(patch, ifUnchanged ? plan.DeploymentVersion : null).ToString(Newtonsoft.Json.Formatting.None);
         }
 
         // metadata.resourceVersion in a patch: the API server applies it only to that version of the object, else 409.

@@ -139,8 +139,10 @@ namespace PostHogRunbook.Infrastructure
             var remediator = new Remediator(Services, profile);
 
             // When nothing can decline the change between the plan and the write (-Confirm:$false and no -WhatIf: a
-            // script, a CI job) and no lock is held yet, the lock is taken while the plan is read: one round trip to
-            // the API server instead of two. The write's precondition covers a change made in between.
+            // script, a CI job) and no lock is held yet, the lock is taken while the plan is read, and an env change or
+            // a restart patches with the plan's resourceVersion as its precondition instead of reading it again under
+            // the lock: two round trips to the API server fewer. A change made in between refuses the patch; it is then
+            // read again under the lock and written as kubectl would.
             var early = heldLocks.Count == 0 && CannotDecline() ? Task.Run(() => remediator.LockAsync(LockOperation, Force.IsPresent, StopToken), StopToken) : null;
             RemediationPlan planned;
             try
@@ -169,6 +171,7 @@ namespace PostHogRunbook.Infrastructure
 
             // Past ShouldProcess, before any write: the deployment's lock. -WhatIf never gets here.
             var records = new List<IncidentRecord>();
+            var ifUnchanged = false;
             RemediationLock held;
             try
             {
@@ -181,12 +184,16 @@ namespace PostHogRunbook.Infrastructure
                         records.Add(IncidentRemediation.TakeoverRecord(taken.Takeover));
                     }
 
-                    // The plan was read before the lock. An env change or a restart writes with the plan's
-                    // resourceVersion as its precondition (a deployment changed since refuses it, below); any other
-                    // plan is read again under the lock, so that a change another writer finished meanwhile is seen.
-                    if (planned.ReadAgainUnderLock)
+                    // The plan was read before the lock: read it again under the lock, so that a change another writer
+                    // finished meanwhile is seen (already in state: nothing written twice). Read while the lock was
+                    // being taken, an env change or a restart is checked by its patch's precondition instead.
+                    if (early == null || planned.ReadAgainUnderLock)
                     {
                         planned = ReadAgain(remediator, plan, planned);
+                    }
+                    else
+                    {
+                        ifUnchanged = true;
                     }
                 }
             }
@@ -203,20 +210,21 @@ namespace PostHogRunbook.Infrastructure
             var progress = new ProgressRecord(2, $"{planned.Action} on {planned.Target}", "Applying");
             try
             {
-                var options = new RemediationOptions(!NoWait.IsPresent, RolloutTimeoutSec);
-                for (var attempt = 1; ; attempt++)
+                while (true)
                 {
+                    var options = new RemediationOptions(!NoWait.IsPresent, RolloutTimeoutSec, ifUnchanged);
                     try
                     {
                         var result = AwaitWithUpdates(token => remediator.ApplyAsync(planned, options, messages.Enqueue, token), () => Drain(messages, progress));
                         return new Attempt(planned, result, null, false) { LockRecords = WithLoss(records, held) };
                     }
-                    catch (RunbookException ex) when (ex.ErrorId == Remediator.DeploymentChangedErrorId && attempt < MaxPlanReads)
+                    catch (RunbookException ex) when (ex.ErrorId == Remediator.DeploymentChangedErrorId && ifUnchanged)
                     {
-                        // Changed between the read and the write (nothing was written): read it again, now under the
+                        // Changed between the read and the lock (nothing was written): read it again, now under the
                         // lock, and write what that reading calls for.
                         WriteVerbose(ex.Message);
                         planned = ReadAgain(remediator, plan, planned);
+                        ifUnchanged = false;
                     }
                 }
             }
@@ -234,9 +242,6 @@ namespace PostHogRunbook.Infrastructure
                 WriteProgress(progress);
             }
         }
-
-        // A change refused as DeploymentChanged is read again and tried this many times in all.
-        const int MaxPlanReads = 3;
 
         RemediationPlan ReadAgain(Remediator remediator, Func<Remediator, CancellationToken, Task<RemediationPlan>> plan, RemediationPlan planned)
         {

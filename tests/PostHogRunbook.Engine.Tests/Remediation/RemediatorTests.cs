@@ -198,8 +198,9 @@ namespace PostHogRunbook.Engine.Tests.Remediation
             Assert.Empty(world.KubernetesWrites());
         }
 
-        // The plan's read is the precondition of its patch: a deployment another writer changed in between (kubectl by
-        // hand, a writer without the lock) refuses the patch, and nothing of the plan's is written over theirs.
+        // IfUnchanged (a plan read before the lock was held): the plan's read is the precondition of its patch, so a
+        // deployment another writer changed in between (kubectl by hand, a writer without the lock) refuses the patch,
+        // and nothing of the plan's is written over theirs. Read again, the change goes on top of theirs.
         [Fact]
         public async Task A_deployment_changed_since_the_plan_read_it_is_DeploymentChanged_and_nothing_is_written()
         {
@@ -208,7 +209,7 @@ namespace PostHogRunbook.Engine.Tests.Remediation
             var theirs = """{"spec":{"template":{"spec":{"containers":[{"name":"integration","env":[{"name":"POSTHOG_DEBUG","value":"1"}]}]}}}}""";
             await world.Client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(theirs, V1Patch.PatchType.StrategicMergePatch), "posthog-integration", "posthog");
 
-            var failure = await Assert.ThrowsAsync<RunbookException>(() => world.Remediator.ApplyAsync(plan, new RemediationOptions(), null, CancellationToken.None));
+            var failure = await Assert.ThrowsAsync<RunbookException>(() => world.Remediator.ApplyAsync(plan, new RemediationOptions(IfUnchanged: true), null, CancellationToken.None));
 
             Assert.Equal(Remediator.DeploymentChangedErrorId, failure.ErrorId);
             Assert.Contains("nothing was written", failure.Message, StringComparison.Ordinal);
@@ -225,6 +226,24 @@ namespace PostHogRunbook.Engine.Tests.Remediation
             Assert.Equal("1", EnvOf(now, "integration", "POSTHOG_DEBUG"));
         }
 
+        // Without IfUnchanged (a plan read under the lock) the patch is kubectl's: a deployment whose resourceVersion
+        // moved since the read (its status moves all through an outage) still takes the change, on top of the rest.
+        [Fact]
+        public async Task A_plan_read_under_the_lock_is_applied_however_the_deployment_moved_since()
+        {
+            await using var world = await StartAsync("us-outage");
+            var plan = await world.Remediator.PlanEnvAsync(RemediationAction.EnableFallback, Remediator.FallbackVariable, "true", CancellationToken.None);
+            var theirs = """{"metadata":{"annotations":{"team":"sre"}}}""";
+            await world.Client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(theirs, V1Patch.PatchType.StrategicMergePatch), "posthog-integration", "posthog");
+
+            var result = await world.Remediator.ApplyAsync(plan, new RemediationOptions(Wait: false), null, CancellationToken.None);
+
+            Assert.Equal(RemediationOutcome.Applied, result.Outcome);
+            var now = await world.DeploymentAsync();
+            Assert.Equal("true", EnvOf(now, "integration", "POSTHOG_FALLBACK"));
+            Assert.Equal("sre", now.Metadata.Annotations["team"]);
+        }
+
         // A restart is conditional on the plan's read too; the restart after a key rotation is not (the secret was
         // written already: refusing the restart then would leave the new key unused).
         [Fact]
@@ -237,7 +256,7 @@ namespace PostHogRunbook.Engine.Tests.Remediation
             var theirs = """{"metadata":{"annotations":{"team":"sre"}}}""";
             await world.Client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(theirs, V1Patch.PatchType.StrategicMergePatch), "posthog-integration", "posthog");
 
-            var failure = await Assert.ThrowsAsync<RunbookException>(() => world.Remediator.ApplyAsync(plan, new RemediationOptions(Wait: false), null, CancellationToken.None));
+            var failure = await Assert.ThrowsAsync<RunbookException>(() => world.Remediator.ApplyAsync(plan, new RemediationOptions(Wait: false, IfUnchanged: true), null, CancellationToken.None));
 
             Assert.Equal(Remediator.DeploymentChangedErrorId, failure.ErrorId);
             Assert.Equal(before, RestartedAt(await world.DeploymentAsync()));
