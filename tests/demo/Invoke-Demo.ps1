@@ -56,6 +56,11 @@ try {
     Show-Step 'The checks, as a table' '$report.Checks'
     $report.Checks | Format-Table -Wrap | Show-Output
 
+    # Before the fix: its rollout replaces the pods, and Kubernetes keeps no log of a deleted pod.
+    Show-Step 'The evidence first: the fix will replace the pods, and their logs go with them' '$report | Export-PostHogIncidentBundle -Path ./before-the-fix.zip'
+    New-Item -ItemType Directory -Force -Path $journal | Out-Null
+    $report | Export-PostHogIncidentBundle -Path (Join-Path $journal 'before-the-fix.zip') -Confirm:$false | Show-Output
+
     Show-Step 'The plan, changing nothing' '$report | Resolve-PostHogIncident -WhatIf'
     $report | Resolve-PostHogIncident -WhatIf
 
