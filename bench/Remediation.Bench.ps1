@@ -25,7 +25,7 @@ try {
     $results["Set-PostHogFallback, write + rollout wait + verification (median of $Runs)"] = [pscustomobject]@{ Measured = Format-Ms $module.Median; Goal = '-'; Met = $null }
     $results['kubectl set env -c ... && kubectl rollout status (median of ' + $Runs + ')'] = [pscustomobject]@{ Measured = Format-Ms $kubectl.Median; Goal = '-'; Met = $null }
     $results['kubectl / Set-PostHogFallback'] = [pscustomobject]@{ Measured = '{0:0.00}x' -f $ratio; Goal = '>= 1.0x (no slower, while it also verifies)'; Met = $ratio -ge 1.0 }
-    $notes.Add("Both change POSTHOG_FALLBACK of the integration container and wait for the lab's rollout (its controller replaces the 3 pods); every Kubernetes request pays $LatencyMs ms. The module also reads the deployment before (the plan), checks the rolled-out template after, and journals when an incident is open (none here).")
+    $notes.Add("Both change POSTHOG_FALLBACK of the integration container and wait for the lab's rollout (its controller replaces the 3 pods); every Kubernetes request pays $LatencyMs ms. The module also reads the deployment before (the plan), checks the rolled-out template after, and journals when an incident is open (none here). It takes the deployment's remediation lock too: with -Confirm:`$false the Lease is created while the plan is read (the patch carrying that read's resourceVersion), and deleted after the rollout: that delete is the one round trip kubectl does not make (the lab's rollout runs on its own 300 ms clock, the same for both).")
 }
 finally { Stop-PostHogLab $lab }
 
