@@ -25,6 +25,7 @@ namespace PostHogRunbook.Engine.Bundle
     internal sealed class BundleArchive : IDisposable
     {
         const int CopyBytes = 256 * 1024;
+        const long TrimEveryBytes = 64L * 1024 * 1024;
 
         readonly BlockingCollection<Action> work = new();
         readonly Thread writer;
@@ -32,6 +33,7 @@ namespace PostHogRunbook.Engine.Bundle
         readonly FileStream file;
         readonly ZipArchive zip;
         readonly string finalPath;
+        long bytesSinceTrim;
         bool completed;
 
         BundleArchive(string finalPath, string temporaryPath, FileStream file)
@@ -113,6 +115,16 @@ namespace PostHogRunbook.Engine.Bundle
                 }
 
                 entries.Add(new BundleEntry(name, bytes, sha256));
+
+                // Every so many bytes, the native memory freed since (the entries' compressors, the logs' TLS records
+                // on the reading threads) goes back to the system instead of staying resident in the C heap. Not after
+                // every entry: what is given back is faulted in again by the next allocations.
+                bytesSinceTrim += bytes;
+                if (bytesSinceTrim >= TrimEveryBytes)
+                {
+                    bytesSinceTrim = 0;
+                    NativeHeap.Trim();
+                }
             }, cancellationToken);
 
         // Runs a step on the writer thread, after the steps queued before it; the task ends when the step has.
