@@ -445,6 +445,33 @@ Describe 'Scheduled scripts' {
         $jobs[1].Process.ExitCode | Should -Be 0 -Because "P4 is below P1: the job passes ($($jobs[1].Errors.Result))"
     }
 
+    It 'reaches the cluster from a fresh pwsh on a machine whose trust store is empty or unreadable' {
+        # A slim CI image without ca-certificates: the kubeconfig's authority is all the handshake needs, and the
+        # warm-up that loads the machine's trust store on another core (KubernetesWarmUp) must cost the triage nothing
+        # when there is none. OpenSSL, and .NET with it, takes the store from SSL_CERT_FILE and SSL_CERT_DIR.
+        $world = $worlds['healthy']
+        $noStore = Join-Path $TestDrive 'no-trust-store'
+        $null = New-Item -ItemType Directory -Force $noStore
+        $pwsh = (Get-Process -Id $PID).Path
+        $prefix = @(if ((Split-Path -Leaf $pwsh) -like 'dotnet*') { [Reflection.Assembly]::GetEntryAssembly().Location })
+        $script = "Import-Module '$($env:POSTHOGRUNBOOK_MODULE)'; (Invoke-PostHogTriage -Check Workload, ErrorLogs -KubeConfig '$($world.Lab.kubeconfig)' -TimeoutSec 20).Checks | Where-Object Status -ne Skipped | ForEach-Object { '{0}={1}' -f `$_.Name, `$_.Status }"
+        $start = [Diagnostics.ProcessStartInfo]::new($pwsh)
+        foreach ($argument in @($prefix) + @('-NoProfile', '-NonInteractive', '-Command', $script)) { $start.ArgumentList.Add($argument) }
+        $start.Environment['SSL_CERT_FILE'] = Join-Path $noStore 'none.pem'
+        $start.Environment['SSL_CERT_DIR'] = $noStore
+        $start.UseShellExecute = $false
+        $start.RedirectStandardOutput = $true
+        $start.RedirectStandardError = $true
+        $process = [Diagnostics.Process]::Start($start)
+        $output = $process.StandardOutput.ReadToEndAsync()
+        $errors = $process.StandardError.ReadToEndAsync()
+        # A hang guard, not a timing: the triage's own timeout is 20 s.
+        if (-not $process.WaitForExit(120000)) { $process.Kill($true) }
+        $process.WaitForExit()
+        $process.ExitCode | Should -Be 0 -Because $errors.Result
+        @($output.Result -split '\r?\n' | Where-Object { $_ }) | Sort-Object | Should -Be @('ErrorLogs=Pass', 'Workload=Pass') -Because $errors.Result
+    }
+
     It 'converts a report to clean JSON with enums as names' {
         $report = Invoke-WorldTriage $world -Extra @{ PrometheusUrl = $world.Lab.deadUrl }
         $json = $report | ConvertTo-Json -Depth 8 -WarningVariable warnings

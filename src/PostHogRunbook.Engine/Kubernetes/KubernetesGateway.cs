@@ -46,9 +46,9 @@ namespace PostHogRunbook.Engine.Kubernetes
         /// <summary>Connects to a context of a kubeconfig; the namespace is the given one, else the context's, else default.</summary>
         internal static KubernetesGateway Open(string kubeConfigPath, string? context, string? @namespace)
         {
-            // Every use of a gateway reads Kubernetes objects: their JSON metadata gets ready on another core while
-            // the kubeconfig is read, TLS is set up and the first request waits for its answer.
-            KubernetesJsonWarmUp.Start();
+            // Every use of a gateway builds a client, opens a TLS connection and reads Kubernetes objects: what they
+            // need the first time in a process gets ready on another core while the kubeconfig is read.
+            KubernetesWarmUp.Start();
             if (InClusterConfig.Parse(kubeConfigPath) is { } inCluster)
             {
                 // No kubeconfig, KUBERNETES_SERVICE_HOST set: the pod's service account (the profile chose it, InClusterConfig.Detect).
