@@ -17,6 +17,9 @@ namespace PostHogRunbook.Engine.Triage
         /// </summary>
         int SequentialCalls { get; }
 
+        /// <summary>Whether it reads the cluster when a kubeconfig is configured (the engine then opens the gateway before it starts the checks).</summary>
+        bool UsesKubernetes { get; }
+
         Task<CheckOutcome> RunAsync(TriageContext context, CancellationToken cancellationToken);
     }
 

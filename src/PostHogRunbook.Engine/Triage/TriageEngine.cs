@@ -50,6 +50,15 @@ namespace PostHogRunbook.Engine.Triage
         {
             var startedAt = services.Time.GetUtcNow();
             var clock = Stopwatch.StartNew();
+
+            // Opening the cluster (the kubeconfig read, the client built, TLS) is the longest start of a fresh
+            // process's triage: queued before the checks, it gets a thread before their bodies do. A triage whose
+            // chosen checks read no cluster never opens one.
+            if (context.HasKubernetes && checks.Any(check => check.UsesKubernetes && (context.OnlyChecks == null || context.OnlyChecks.Contains(check.Name))))
+            {
+                _ = context.GatewayAsync();
+            }
+
             var results = await Task.WhenAll(checks.Select(check => RunCheckAsync(check, context, cancellationToken))).ConfigureAwait(false);
 
             var verdict = TriageDecision.Decide(results, context.Thresholds);

@@ -18,6 +18,8 @@ namespace PostHogRunbook.Engine.Triage.Checks
 
         public int SequentialCalls => 1;
 
+        public bool UsesKubernetes => false;
+
         public async Task<CheckOutcome> RunAsync(TriageContext context, CancellationToken cancellationToken)
         {
             var url = context.Profile.GetUri(RunbookSetting.HealthUrl);

@@ -51,6 +51,8 @@ namespace PostHogRunbook.Engine.Triage.Checks
         // The pod list, then the logs.
         public int SequentialCalls => 2;
 
+        public bool UsesKubernetes => true;
+
         public async Task<CheckOutcome> RunAsync(TriageContext context, CancellationToken cancellationToken)
         {
             if (!context.HasKubernetes)

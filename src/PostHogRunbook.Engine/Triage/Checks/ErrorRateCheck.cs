@@ -22,6 +22,8 @@ namespace PostHogRunbook.Engine.Triage.Checks
 
         public int SequentialCalls => 1;
 
+        public bool UsesKubernetes => false;
+
         public async Task<CheckOutcome> RunAsync(TriageContext context, CancellationToken cancellationToken)
         {
             var thresholds = context.Thresholds;

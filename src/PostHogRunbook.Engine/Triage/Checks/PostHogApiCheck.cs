@@ -28,6 +28,8 @@ namespace PostHogRunbook.Engine.Triage.Checks
         // The deployment's host and its secret (read at once), then /flags: each with the whole timeout.
         public int SequentialCalls => 2;
 
+        public bool UsesKubernetes => true;
+
         public async Task<CheckOutcome> RunAsync(TriageContext context, CancellationToken cancellationToken)
         {
             var configuredHost = context.Profile.Get(RunbookSetting.PostHogHost);

@@ -16,6 +16,8 @@ namespace PostHogRunbook.Engine.Triage.Checks
         // The region may come from the deployment's POSTHOG_HOST: that read, then the page.
         public int SequentialCalls => 2;
 
+        public bool UsesKubernetes => false;
+
         public async Task<CheckOutcome> RunAsync(TriageContext context, CancellationToken cancellationToken)
         {
             var url = context.Profile.GetUri(RunbookSetting.StatusPageUrl);

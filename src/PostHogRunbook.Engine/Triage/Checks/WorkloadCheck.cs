@@ -17,6 +17,8 @@ namespace PostHogRunbook.Engine.Triage.Checks
 
         public int SequentialCalls => 1;
 
+        public bool UsesKubernetes => true;
+
         public async Task<CheckOutcome> RunAsync(TriageContext context, CancellationToken cancellationToken)
         {
             if (!context.HasKubernetes)
