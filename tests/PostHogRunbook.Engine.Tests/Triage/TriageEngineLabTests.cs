@@ -83,7 +83,28 @@ namespace PostHogRunbook.Engine.Tests.Triage
             Assert.DoesNotContain(lab.Host.Context.Requests, r => r.Part == "kubernetes");
         }
 
+        [Fact]
+        public async Task A_broken_kubeconfig_is_no_failure_of_a_triage_whose_checks_need_no_cluster()
+        {
+            await using var lab = await RunningLab.StartAsync("healthy");
+            var missing = Path.Combine(lab.Endpoints.StateDirectory, "no-such-kubeconfig");
+
+            // The engine opens the cluster before the checks start only when a chosen check reads it.
+            var withoutCluster = Assert.Single(await RunResultsAsync(lab, missing, Array.Empty<string>(), new[] { TriageCheckName.StatusPage, TriageCheckName.AppHealth }, withHost: true));
+            var withCluster = Assert.Single(await RunResultsAsync(lab, missing, Array.Empty<string>(), new[] { TriageCheckName.StatusPage, TriageCheckName.Workload }, withHost: true));
+
+            Assert.Null(withoutCluster.TargetFailure);
+            Assert.Equal(CheckStatus.Pass, Check(withoutCluster.Report, TriageCheckName.StatusPage).Status);
+            Assert.Equal("KubeConfigNotFound", withCluster.TargetFailure?.ErrorId);
+            Assert.Equal("KubeConfigNotFound", Check(withCluster.Report, TriageCheckName.Workload).ErrorId);
+        }
+
         static async Task<IReadOnlyList<TriageReport>> RunAsync(RunningLab lab, string kubeconfig, IReadOnlyList<string> contexts, IReadOnlyCollection<TriageCheckName>? onlyChecks = null, bool withHost = true)
+        {
+            return (await RunResultsAsync(lab, kubeconfig, contexts, onlyChecks, withHost)).Select(r => r.Report).ToList();
+        }
+
+        static async Task<IReadOnlyList<TriageResult>> RunResultsAsync(RunningLab lab, string kubeconfig, IReadOnlyList<string> contexts, IReadOnlyCollection<TriageCheckName>? onlyChecks, bool withHost)
         {
             var profile = RunbookProfile.Resolve(
                 new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
@@ -99,8 +120,7 @@ namespace PostHogRunbook.Engine.Tests.Triage
                 },
                 null);
             using var services = RunbookServices.Create(Http);
-            var results = await new TriageEngine(services).RunAsync(new TriageRequest(profile, contexts, onlyChecks), null, CancellationToken.None);
-            return results.Select(r => r.Report).ToList();
+            return await new TriageEngine(services).RunAsync(new TriageRequest(profile, contexts, onlyChecks), null, CancellationToken.None);
         }
 
         static TriageCheck Check(TriageReport report, TriageCheckName name) => report.Checks.Single(c => c.Name == name);
