@@ -8,9 +8,6 @@ BeforeAll {
     $script:Deploy = (Resolve-Path (Join-Path $PSScriptRoot '../../deploy')).Path
     $script:HasKubectl = [bool] (Get-Command kubectl -CommandType Application -ErrorAction Ignore)
     $script:ServiceAccountUser = 'system:serviceaccount:posthog:posthog-runbook'
-    # This very pwsh, started fresh (dotnet running the same pwsh.dll, or the pwsh executable).
-    $script:pwsh = (Get-Process -Id $PID).Path
-    $script:pwshArguments = @(if ((Split-Path -Leaf $pwsh) -like 'dotnet*') { [Reflection.Assembly]::GetEntryAssembly().Location })
     # The folder that holds PostHogRunbook/<version>/: Import-Module PostHogRunbook finds the package by name, as in the image.
     $script:ModuleRoot = Split-Path (Split-Path (Split-Path $env:POSTHOGRUNBOOK_MODULE))
 
@@ -37,33 +34,20 @@ BeforeAll {
     # A fresh pwsh as the pod runs it: no kubeconfig (KUBECONFIG and every POSTHOG_RUNBOOK_* of this session removed,
     # an empty HOME), the service host and mount of the lab, and the given variables. Returns exit code and output.
     function Invoke-PodPwsh([string] $Script, [hashtable] $Environment = @{}) {
-        $start = [Diagnostics.ProcessStartInfo]::new($pwsh)
-        $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($Script))
-        foreach ($argument in @($pwshArguments) + @('-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded)) { $start.ArgumentList.Add($argument) }
-        foreach ($name in @($start.Environment.Keys)) {
-            if ($name -eq 'KUBECONFIG' -or $name -like 'POSTHOG_RUNBOOK_*' -or $name -like 'KUBERNETES_*') { $start.Environment.Remove($name) | Out-Null }
-        }
         $podHome = Join-Path $TestDrive ('home-' + [guid]::NewGuid().ToString('n').Substring(0, 6))
         New-Item -ItemType Directory -Path $podHome | Out-Null
         $server = [uri] $lab.kubernetes
-        $start.Environment['HOME'] = $podHome
-        $start.Environment['NO_COLOR'] = '1'
-        $start.Environment['PSModulePath'] = $ModuleRoot + [IO.Path]::PathSeparator + $env:PSModulePath
-        $start.Environment['KUBERNETES_SERVICE_HOST'] = $server.Host
-        $start.Environment['KUBERNETES_SERVICE_PORT'] = [string] $server.Port
-        $start.Environment['POSTHOG_RUNBOOK_SERVICEACCOUNT_PATH'] = Join-Path $lab.stateDir 'serviceaccount'
-        foreach ($entry in $Environment.GetEnumerator()) { $start.Environment[$entry.Key] = [string] $entry.Value }
-        $start.WorkingDirectory = $podHome
-        $start.UseShellExecute = $false
-        $start.RedirectStandardOutput = $true
-        $start.RedirectStandardError = $true
-        $process = [Diagnostics.Process]::Start($start)
-        $output = $process.StandardOutput.ReadToEndAsync()
-        $errors = $process.StandardError.ReadToEndAsync()
-        # A hang guard, not a timing.
-        if (-not $process.WaitForExit(180000)) { $process.Kill($true) }
-        $process.WaitForExit()
-        [pscustomobject]@{ ExitCode = $process.ExitCode; Output = $output.Result + $errors.Result }
+        $pod = @{
+            HOME                                = $podHome
+            NO_COLOR                            = '1'
+            PSModulePath                        = $ModuleRoot + [IO.Path]::PathSeparator + $env:PSModulePath
+            KUBERNETES_SERVICE_HOST             = $server.Host
+            KUBERNETES_SERVICE_PORT             = [string] $server.Port
+            POSTHOG_RUNBOOK_SERVICEACCOUNT_PATH = Join-Path $lab.stateDir 'serviceaccount'
+        }
+        foreach ($entry in $Environment.GetEnumerator()) { $pod[$entry.Key] = $entry.Value }
+        $run = Wait-FreshPwsh (Start-FreshPwsh $Script -Environment $pod -Remove 'KUBECONFIG', 'POSTHOG_RUNBOOK_*', 'KUBERNETES_*' -WorkingDirectory $podHome)
+        [pscustomobject]@{ ExitCode = $run.ExitCode; Output = $run.Output + $run.Errors }
     }
 
     # The CronJob's own settings, with the services it names pointed at the lab (no Prometheus: a dead URL).

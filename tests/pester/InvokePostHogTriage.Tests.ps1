@@ -423,26 +423,12 @@ Describe 'Scheduled scripts' {
     }
 
     It 'fails a job from a fresh pwsh with the documented one-liner' {
-        # This very pwsh, started fresh (dotnet running the same pwsh.dll, or the pwsh executable); both jobs at once.
-        $pwsh = (Get-Process -Id $PID).Path
-        $prefix = @(if ((Split-Path -Leaf $pwsh) -like 'dotnet*') { [Reflection.Assembly]::GetEntryAssembly().Location })
+        # Both jobs at once, each as a CI runner's command line runs it; the triage's own timeout is 10 s.
         $script = "Import-Module '$($env:POSTHOGRUNBOOK_MODULE)'; Invoke-PostHogTriage -Quiet -FailOnSeverity P4 -StatusPageUrl $($world.Lab.statusPage) -PostHogHost $($world.Lab.posthog) -PrometheusUrl $($world.Lab.deadUrl) -KubeConfig $($world.Lab.kubeconfig) -TimeoutSec 10"
-        $jobs = foreach ($limit in 'P4', 'P1') {
-            $start = [Diagnostics.ProcessStartInfo]::new($pwsh)
-            foreach ($argument in @($prefix) + @('-NoProfile', '-NonInteractive', '-Command', ($script -replace 'FailOnSeverity P4', "FailOnSeverity $limit"))) { $start.ArgumentList.Add($argument) }
-            $start.UseShellExecute = $false
-            $start.RedirectStandardOutput = $true
-            $start.RedirectStandardError = $true
-            $process = [Diagnostics.Process]::Start($start)
-            [pscustomobject]@{ Process = $process; Output = $process.StandardOutput.ReadToEndAsync(); Errors = $process.StandardError.ReadToEndAsync() }
-        }
-        foreach ($job in $jobs) {
-            # A hang guard, not a timing: the triage's own timeout is 10 s.
-            if (-not $job.Process.WaitForExit(120000)) { $job.Process.Kill($true) }
-            $job.Process.WaitForExit()
-        }
-        $jobs[0].Process.ExitCode | Should -Be 1 -Because "Prometheus is dead here: MonitoringGap P4 reaches -FailOnSeverity P4 ($($jobs[0].Errors.Result))"
-        $jobs[1].Process.ExitCode | Should -Be 0 -Because "P4 is below P1: the job passes ($($jobs[1].Errors.Result))"
+        $jobs = foreach ($limit in 'P4', 'P1') { Start-FreshPwsh ($script -replace 'FailOnSeverity P4', "FailOnSeverity $limit") -Command }
+        $runs = foreach ($job in $jobs) { Wait-FreshPwsh $job -TimeoutSec 120 }
+        $runs[0].ExitCode | Should -Be 1 -Because "Prometheus is dead here: MonitoringGap P4 reaches -FailOnSeverity P4 ($($runs[0].Errors))"
+        $runs[1].ExitCode | Should -Be 0 -Because "P4 is below P1: the job passes ($($runs[1].Errors))"
     }
 
     It 'reaches the cluster from a fresh pwsh on a machine whose trust store is empty or unreadable' {
@@ -452,24 +438,10 @@ Describe 'Scheduled scripts' {
         $world = $worlds['healthy']
         $noStore = Join-Path $TestDrive 'no-trust-store'
         $null = New-Item -ItemType Directory -Force $noStore
-        $pwsh = (Get-Process -Id $PID).Path
-        $prefix = @(if ((Split-Path -Leaf $pwsh) -like 'dotnet*') { [Reflection.Assembly]::GetEntryAssembly().Location })
         $script = "Import-Module '$($env:POSTHOGRUNBOOK_MODULE)'; (Invoke-PostHogTriage -Check Workload, ErrorLogs -KubeConfig '$($world.Lab.kubeconfig)' -TimeoutSec 20).Checks | Where-Object Status -ne Skipped | ForEach-Object { '{0}={1}' -f `$_.Name, `$_.Status }"
-        $start = [Diagnostics.ProcessStartInfo]::new($pwsh)
-        foreach ($argument in @($prefix) + @('-NoProfile', '-NonInteractive', '-Command', $script)) { $start.ArgumentList.Add($argument) }
-        $start.Environment['SSL_CERT_FILE'] = Join-Path $noStore 'none.pem'
-        $start.Environment['SSL_CERT_DIR'] = $noStore
-        $start.UseShellExecute = $false
-        $start.RedirectStandardOutput = $true
-        $start.RedirectStandardError = $true
-        $process = [Diagnostics.Process]::Start($start)
-        $output = $process.StandardOutput.ReadToEndAsync()
-        $errors = $process.StandardError.ReadToEndAsync()
-        # A hang guard, not a timing: the triage's own timeout is 20 s.
-        if (-not $process.WaitForExit(120000)) { $process.Kill($true) }
-        $process.WaitForExit()
-        $process.ExitCode | Should -Be 0 -Because $errors.Result
-        @($output.Result -split '\r?\n' | Where-Object { $_ }) | Sort-Object | Should -Be @('ErrorLogs=Pass', 'Workload=Pass') -Because $errors.Result
+        $run = Wait-FreshPwsh (Start-FreshPwsh $script -Command -Environment @{ SSL_CERT_FILE = (Join-Path $noStore 'none.pem'); SSL_CERT_DIR = $noStore }) -TimeoutSec 120
+        $run.ExitCode | Should -Be 0 -Because $run.Errors
+        @($run.Output -split '\r?\n' | Where-Object { $_ }) | Sort-Object | Should -Be @('ErrorLogs=Pass', 'Workload=Pass') -Because $run.Errors
     }
 
     It 'converts a report to clean JSON with enums as names' {

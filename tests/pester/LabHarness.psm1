@@ -299,4 +299,33 @@ function Get-LabApi($Client, [string] $Path) {
 }
 
 
-Export-ModuleMember -Function New-LabApiClient, Get-LabApi, Start-PostHogLabServer, Publish-PostHogLabServer, Stop-PostHogLabServer, Start-PostHogLab, Stop-PostHogLab, Set-PostHogLabScenario, Set-PostHogLabLatency, Get-PostHogLabRequest, Clear-PostHogLabRequest, Set-PostHogLabRbac, Clear-PostHogLabRbac, Invoke-StoppedCommand
+# A fresh, non-interactive pwsh (this very pwsh: dotnet running the same pwsh.dll, or the pwsh executable) running a
+# script with variables of its own (-Remove: patterns of this session's variables it must not inherit). -Command
+# passes the script as a CI runner's command line does, else -EncodedCommand. Started, not awaited, so that a test can
+# run several at once: Wait-FreshPwsh returns the exit code, output and errors.
+function Start-FreshPwsh([string] $Script, [hashtable] $Environment = @{}, [string[]] $Remove = @(), [string] $WorkingDirectory, [switch] $Command) {
+    $pwsh = (Get-Process -Id $PID).Path
+    $start = [Diagnostics.ProcessStartInfo]::new($pwsh)
+    if ((Split-Path -Leaf $pwsh) -like 'dotnet*') { $start.ArgumentList.Add([Reflection.Assembly]::GetEntryAssembly().Location) }
+    $scriptArguments = if ($Command) { '-Command', $Script } else { '-EncodedCommand', [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($Script)) }
+    foreach ($argument in @('-NoProfile', '-NonInteractive') + $scriptArguments) { $start.ArgumentList.Add($argument) }
+    foreach ($name in @($start.Environment.Keys)) {
+        if (@($Remove | Where-Object { $name -like $_ }).Count -gt 0) { $null = $start.Environment.Remove($name) }
+    }
+    foreach ($entry in $Environment.GetEnumerator()) { $start.Environment[$entry.Key] = [string] $entry.Value }
+    if ($WorkingDirectory) { $start.WorkingDirectory = $WorkingDirectory }
+    $start.UseShellExecute = $false
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    $process = [Diagnostics.Process]::Start($start)
+    [pscustomobject]@{ Process = $process; Output = $process.StandardOutput.ReadToEndAsync(); Errors = $process.StandardError.ReadToEndAsync() }
+}
+
+# Waits for a Start-FreshPwsh (a hang guard, not a timing: killed after -TimeoutSec) and returns what it did.
+function Wait-FreshPwsh($Started, [int] $TimeoutSec = 180) {
+    if (-not $Started.Process.WaitForExit($TimeoutSec * 1000)) { $Started.Process.Kill($true) }
+    $Started.Process.WaitForExit()
+    [pscustomobject]@{ ExitCode = $Started.Process.ExitCode; Output = $Started.Output.Result; Errors = $Started.Errors.Result }
+}
+
+Export-ModuleMember -Function New-LabApiClient, Get-LabApi, Start-PostHogLabServer, Publish-PostHogLabServer, Stop-PostHogLabServer, Start-PostHogLab, Stop-PostHogLab, Set-PostHogLabScenario, Set-PostHogLabLatency, Get-PostHogLabRequest, Clear-PostHogLabRequest, Set-PostHogLabRbac, Clear-PostHogLabRbac, Invoke-StoppedCommand, Start-FreshPwsh, Wait-FreshPwsh
