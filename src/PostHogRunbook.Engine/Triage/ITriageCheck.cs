@@ -17,7 +17,11 @@ namespace PostHogRunbook.Engine.Triage
         /// </summary>
         int SequentialCalls { get; }
 
-        /// <summary>Whether it reads the cluster when a kubeconfig is configured (the engine then opens the gateway before it starts the checks).</summary>
+        /// <summary>
+        /// Whether it always reads the cluster when a kubeconfig is configured: the engine then opens the gateway before
+        /// it starts the checks. A check that reads it only sometimes (the status page, for the deployment's host) opens
+        /// it itself when it does.
+        /// </summary>
         bool UsesKubernetes { get; }
 
         Task<CheckOutcome> RunAsync(TriageContext context, CancellationToken cancellationToken);

@@ -20,6 +20,7 @@ namespace PostHogRunbook.Engine.Triage
     internal sealed class TriageContext
     {
         readonly RunbookServices services;
+        readonly TriageRequest request;
         readonly Lazy<Task<IKubernetesGateway>> gateway;
         readonly Lazy<Task<V1Deployment>> deployment;
         readonly Lazy<Task<IReadOnlyList<V1Pod>>> pods;
@@ -27,10 +28,10 @@ namespace PostHogRunbook.Engine.Triage
         public TriageContext(RunbookServices services, TriageRequest request, string? context, ITriageObserver? observer, CancellationToken cancellationToken)
         {
             this.services = services;
+            this.request = request;
             Profile = request.Profile;
             CheckTimeout = request.CheckTimeout;
             Thresholds = request.Thresholds;
-            OnlyChecks = request.OnlyChecks;
             Observer = observer;
             KubeConfigPath = KubeConfigReader.Locate(Profile.Get(RunbookSetting.KubeConfig));
             RequestedContext = context ?? Profile.Get(RunbookSetting.Context);
@@ -52,8 +53,8 @@ namespace PostHogRunbook.Engine.Triage
 
         public TimeProvider Time => services.Time;
 
-        /// <summary>When set, the checks not in it are Skipped.</summary>
-        public IReadOnlyCollection<TriageCheckName>? OnlyChecks { get; }
+        /// <summary>Whether the check runs (else it is Skipped: -Check left it out).</summary>
+        public bool Chooses(TriageCheckName check) => request.Chooses(check);
 
         /// <summary>Each dependency call's whole budget.</summary>
         public TimeSpan CheckTimeout { get; }

@@ -36,7 +36,7 @@ namespace PostHogRunbook.Engine.Triage
 
         /// <summary>How many checks a request runs per target (for progress).</summary>
         public int CheckCount(TriageRequest request)
-            => request.OnlyChecks == null ? checks.Count : checks.Count(c => request.OnlyChecks.Contains(c.Name));
+            => checks.Count(check => request.Chooses(check.Name));
 
         /// <summary>One result per context (none asked: the profile's context), all at once.</summary>
         public async Task<IReadOnlyList<TriageResult>> RunAsync(TriageRequest request, ITriageObserver? observer, CancellationToken cancellationToken)
@@ -54,7 +54,7 @@ namespace PostHogRunbook.Engine.Triage
             // Opening the cluster (the kubeconfig read, the client built, TLS) is the longest start of a fresh
             // process's triage: queued before the checks, it gets a thread before their bodies do. A triage whose
             // chosen checks read no cluster never opens one.
-            if (context.HasKubernetes && checks.Any(check => check.UsesKubernetes && (context.OnlyChecks == null || context.OnlyChecks.Contains(check.Name))))
+            if (context.HasKubernetes && checks.Any(check => check.UsesKubernetes && context.Chooses(check.Name)))
             {
                 _ = context.GatewayAsync();
             }
@@ -86,7 +86,7 @@ namespace PostHogRunbook.Engine.Triage
         static async Task<TriageCheck> RunCheckAsync(ITriageCheck check, TriageContext context, CancellationToken cancellationToken)
         {
             var name = check.Name;
-            if (context.OnlyChecks != null && !context.OnlyChecks.Contains(name))
+            if (!context.Chooses(name))
             {
                 return new TriageCheck(name, CheckStatus.Skipped, "not selected (-Check)", TimeSpan.Zero, null, null, null);
             }

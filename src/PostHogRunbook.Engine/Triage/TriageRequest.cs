@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using PostHogRunbook.Engine.Configuration;
 using PostHogRunbook.Model;
 
@@ -28,6 +29,9 @@ namespace PostHogRunbook.Engine.Triage
 
         /// <summary>When set, the checks not in it are Skipped.</summary>
         public IReadOnlyCollection<TriageCheckName>? OnlyChecks { get; }
+
+        /// <summary>Whether the check runs (else it is Skipped: not in <see cref="OnlyChecks"/>).</summary>
+        public bool Chooses(TriageCheckName check) => OnlyChecks == null || OnlyChecks.Contains(check);
 
         /// <summary>Each dependency call's whole budget.</summary>
         public TimeSpan CheckTimeout { get; }
