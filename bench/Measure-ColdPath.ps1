@@ -17,7 +17,10 @@ param(
     [Parameter(Mandatory)] [string] $TriageJson,
     [int] $Triages = 10,
     # Only the triages: the first one then meets the whole cold path itself (no step above has warmed it).
-    [switch] $TriagesOnly
+    [switch] $TriagesOnly,
+    # Instead of the triages, the first triage's floor: the bench's floor module reading the cluster the leanest way
+    # (bench/ColdPathFloor, Invoke-PostHogClusterFloor), called as often, timed the same way.
+    [switch] $ClusterFloor
 )
 $ErrorActionPreference = 'Stop'
 $clock = [Diagnostics.Stopwatch]::StartNew()
@@ -29,6 +32,17 @@ function Add-Mark([string] $Step) {
     $script:last = $now
 }
 $none = [Threading.CancellationToken]::None
+
+if ($ClusterFloor) {
+    $null = Get-Command Invoke-PostHogClusterFloor
+    $durations = foreach ($i in 1..$Triages) {
+        $one = [Diagnostics.Stopwatch]::StartNew()
+        $null = Invoke-PostHogClusterFloor -KubeConfig $KubeConfig
+        $one.Elapsed.TotalMilliseconds
+    }
+    [ordered]@{ triages = @($durations | ForEach-Object { [math]::Round($_, 1) }) } | ConvertTo-Json -Compress
+    return
+}
 
 # Auto-loading, as a scheduled job meets it: the module is found on PSModulePath by its command's name.
 $null = Get-Command Invoke-PostHogTriage
