@@ -74,7 +74,8 @@ namespace PostHogRunbookFloor
         /// <summary>The lab's kubeconfig, one context, read by line: server, token, CA data, namespace.</summary>
         static (string Server, string Token, string Authority, string Namespace) ReadKubeConfig(string path)
         {
-            string Value(string key) => File.ReadLines(path).Select(l => l.Trim()).First(l => l.StartsWith(key + ":", StringComparison.Ordinal))[(key.Length + 1)..].Trim();
+            var lines = File.ReadAllLines(path).Select(l => l.Trim()).ToArray();
+            string Value(string key) => lines.First(l => l.StartsWith(key + ":", StringComparison.Ordinal))[(key.Length + 1)..].Trim();
             return (Value("server"), Value("token"), Encoding.ASCII.GetString(Convert.FromBase64String(Value("certificate-authority-data"))), Value("namespace"));
         }
     }
